@@ -1,0 +1,306 @@
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fileio.h"
+#include "virt-loader.h"
+
+GlobalOpts global_opts;
+
+const GOptionEntry global_entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &global_opts.connect,
+      "libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)", "URI" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &global_opts.json, "one JSON document on stdout", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &global_opts.quiet, "no notes on stderr, only errors", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &global_opts.verbose, "explain more on stderr", NULL },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &global_opts.help, "show help", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &global_opts.version, "print the version", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+HostdevCli hostdev_cli;
+
+const GOptionEntry hostdev_entries[] = {
+    { "managed", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.managed,
+      "yes: libvirt detaches and reattaches the device (default); no: you do", "yes|no" },
+    { "driver", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.driver, "write <driver name='vfio'/>", "vfio" },
+    { "guest-address", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.guest_address,
+      "pin the guest PCI address, or pick a free one", "ADDR|auto" },
+    { "rom-bar", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.rom_bar, "show the device's ROM BAR to the guest", "on|off" },
+    { "rom-file", 0, 0, G_OPTION_ARG_FILENAME, &hostdev_cli.rom_file, "ROM image to present instead", "PATH" },
+    { "boot-order", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.boot_order, "boot from this device, at position N", "N" },
+    { "alias", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.alias, "libvirt user alias (ua- is prepended)", "NAME" },
+    { "all-functions", 0, 0, G_OPTION_ARG_NONE, &hostdev_cli.all_functions,
+      "every function of the device's slot, in one guest slot", NULL },
+    { "interface", 0, 0, G_OPTION_ARG_NONE, &hostdev_cli.interface,
+      "an SR-IOV VF as <interface type='hostdev'>", NULL },
+    { "mac", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.mac, "MAC address of the VF interface", "MAC" },
+    { "vlan", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.vlan, "VLAN tag of the VF interface", "ID" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+EditCli edit_cli;
+
+const GOptionEntry edit_entries[] = {
+    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &edit_cli.file, "edit a domain XML file ('-': stdin) instead of a domain", "FILE" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &edit_cli.dry_run, "print the resulting domain XML, change nothing", NULL },
+    { "diff", 0, 0, G_OPTION_ARG_NONE, &edit_cli.diff, "print a unified diff of the change, change nothing", NULL },
+    { "in-place", 'i', 0, G_OPTION_ARG_NONE, &edit_cli.in_place, "replace FILE atomically", NULL },
+    { "backup", 0, 0, G_OPTION_ARG_STRING, &edit_cli.backup, "with --in-place, keep the old file as FILE+SUFFIX", "SUFFIX" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &edit_cli.strict, "also validate against libvirt's full domain.rng", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &edit_cli.force, "allow what a check refused (never an address collision)", NULL },
+    { "config", 0, 0, G_OPTION_ARG_NONE, &edit_cli.config, "change the persistent definition (default)", NULL },
+    { "live", 0, 0, G_OPTION_ARG_NONE, &edit_cli.live, "change the running domain", NULL },
+    { "current", 0, 0, G_OPTION_ARG_NONE, &edit_cli.current, "change the current state of the domain", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+const VerbDef *const verb_table[] = {
+    &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_validate, &verb_complete, NULL,
+};
+
+const VerbDef *verb_find(const char *name)
+{
+    for (const VerbDef *const *v = verb_table; *v; v++)
+        if (g_strcmp0((*v)->name, name) == 0)
+            return *v;
+    return NULL;
+}
+
+static gboolean parse_on_off(const char *value, const char *option, const char *on, const char *off,
+                             gboolean *out, GError **error)
+{
+    if (g_strcmp0(value, on) == 0)
+        *out = TRUE;
+    else if (g_strcmp0(value, off) == 0)
+        *out = FALSE;
+    else {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s '%s': expected %s or %s", option, value, on, off);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError **error)
+{
+    const HostdevCli *c = &hostdev_cli;
+    hostdev_opts_init(opts);
+    if (c->managed && !parse_on_off(c->managed, "--managed", "yes", "no", &opts->managed, error))
+        return FALSE;
+    if (c->driver) {
+        if (g_strcmp0(c->driver, "vfio") != 0) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--driver '%s': only vfio is supported", c->driver);
+            return FALSE;
+        }
+        opts->driver_vfio = TRUE;
+    }
+    if (c->rom_bar) {
+        gboolean on;
+        if (!parse_on_off(c->rom_bar, "--rom-bar", "on", "off", &on, error))
+            return FALSE;
+        opts->rom_bar = on ? ROM_BAR_ON : ROM_BAR_OFF;
+    }
+    if (c->rom_file) {
+        if (!g_path_is_absolute(c->rom_file)) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--rom-file '%s' must be an absolute path", c->rom_file);
+            return FALSE;
+        }
+        opts->rom_file = g_strdup(c->rom_file);
+    }
+    if (c->boot_order) {
+        if (!pci_number_parse(c->boot_order, "--boot-order", 65535, &opts->boot_order, error))
+            return FALSE;
+        if (opts->boot_order == 0) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--boot-order starts at 1");
+            return FALSE;
+        }
+    }
+    if (c->alias && !hostdev_alias_normalize(c->alias, &opts->alias, error))
+        return FALSE;
+    opts->interface = c->interface;
+    if (c->mac && !hostdev_mac_normalize(c->mac, &opts->mac, error))
+        return FALSE;
+    if (c->vlan) {
+        guint vlan;
+        if (!pci_number_parse(c->vlan, "--vlan", 4095, &vlan, error))
+            return FALSE;
+        opts->vlan = (gint)vlan;
+    }
+    return guest_placement_parse(c->guest_address, placement, error);
+}
+
+/* A device from XML text: a <device> dump. */
+static Nodedev *device_from_xml_text(const char *data, gsize len, const char *what, GError **error)
+{
+    return nodedev_parse(data, len, what, error);
+}
+
+static Nodedev *resolve_one(const char *spec, gboolean *stdin_used, GError **error)
+{
+    switch (devspec_classify(spec)) {
+    case DEVSPEC_XML: {
+        g_autofree char *data = NULL;
+        gsize len;
+        if (g_strcmp0(spec, "-") == 0) {
+            if (*stdin_used) {
+                g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "standard input ('-') can only be read once");
+                return NULL;
+            }
+            *stdin_used = TRUE;
+        }
+        if (!fileio_read(spec, &data, &len, error))
+            return NULL;
+        return device_from_xml_text(data, len, g_strcmp0(spec, "-") == 0 ? "standard input" : spec, error);
+    }
+    case DEVSPEC_NODEDEV_NAME: {
+        VirtConn *conn = virt_connection(global_opts.connect, error);
+        if (conn == NULL) {
+            g_prefix_error(error, "looking up device '%s' needs libvirt: ", spec);
+            return NULL;
+        }
+        g_autofree char *xml = virt_backend_load(NULL)->nodedev_xml(conn, spec, error);
+        if (xml == NULL)
+            return NULL;
+        return device_from_xml_text(xml, strlen(xml), spec, error);
+    }
+    default:
+        return nodedev_from_spec(spec, error);
+    }
+}
+
+GPtrArray *cli_resolve_devices(char **specs, gboolean all_functions, GError **error)
+{
+    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    gboolean stdin_used = edit_cli.file && g_strcmp0(edit_cli.file, "-") == 0;
+    if (specs == NULL || specs[0] == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "no DEVICE given");
+        return NULL;
+    }
+    for (char **s = specs; *s; s++) {
+        Nodedev *dev = resolve_one(*s, &stdin_used, error);
+        if (dev == NULL)
+            return NULL;
+        g_ptr_array_add(devices, dev);
+    }
+    if (!all_functions)
+        return g_steal_pointer(&devices);
+
+    /* the other functions of each slot, as its IOMMU group lists them */
+    guint given = devices->len;
+    for (guint i = 0; i < given; i++) {
+        Nodedev *dev = devices->pdata[i];
+        if (dev->kind != NODEDEV_PCI || dev->iommu_members == NULL)
+            continue;
+        for (guint m = 0; m < dev->iommu_members->len; m++) {
+            const PciAddr *a = &g_array_index(dev->iommu_members, PciAddr, m);
+            gboolean known = !pci_addr_same_slot(a, &dev->pci);
+            for (guint j = 0; j < devices->len && !known; j++) {
+                const Nodedev *o = devices->pdata[j];
+                known = o->kind == NODEDEV_PCI && pci_addr_equal(&o->pci, a);
+            }
+            if (!known) {
+                Nodedev *fn = nodedev_new(NODEDEV_PCI);
+                fn->pci = *a;
+                g_ptr_array_add(devices, fn);
+            }
+        }
+    }
+    return g_steal_pointer(&devices);
+}
+
+static void print_entries(FILE *out, const GOptionEntry *entries)
+{
+    for (const GOptionEntry *e = entries; e->long_name; e++) {
+        if (e->flags & G_OPTION_FLAG_HIDDEN)
+            continue;
+        g_autofree char *lhs = g_strdup_printf("%s%c%s--%s%s%s", e->short_name ? "-" : "",
+                                               e->short_name ? e->short_name : ' ', e->short_name ? ", " : "  ",
+                                               e->long_name, e->arg_description ? " " : "",
+                                               e->arg_description ? e->arg_description : "");
+        if (!e->short_name)
+            memmove(lhs, lhs + 2, strlen(lhs + 2) + 1);
+        fprintf(out, "  %s%-*s %s\n", e->short_name ? "" : "    ", e->short_name ? 30 : 26, lhs, e->description);
+    }
+}
+
+void cli_print_verb_help(const VerbDef *verb, FILE *out)
+{
+    fprintf(out, "Usage: virt-hostdev %s %s\n\n%s\n", verb->name, verb->params, verb->summary);
+    for (const GOptionEntry *const *group = verb->options; group && *group; group++) {
+        fprintf(out, "\n%s:\n", *group == hostdev_entries ? "Hostdev options" :
+                               *group == edit_entries ? "Edit options" : "Options");
+        print_entries(out, *group);
+    }
+    fprintf(out, "\nGlobal options:\n");
+    print_entries(out, global_entries);
+}
+
+void cli_print_help(FILE *out)
+{
+    fprintf(out, "Usage: virt-hostdev [GLOBAL OPTIONS] VERB [OPTIONS] [ARGS]\n\n"
+                 "PCI/USB/mdev passthrough for libvirt guests.\n\nVerbs:\n");
+    for (const VerbDef *const *v = verb_table; *v; v++)
+        if (!(*v)->hidden)
+            fprintf(out, "  %-10s %s\n", (*v)->name, (*v)->summary);
+    fprintf(out, "\nGlobal options:\n");
+    print_entries(out, global_entries);
+    fprintf(out, "\n'virt-hostdev help VERB' or 'virt-hostdev VERB --help' describes one verb.\n");
+}
+
+static guint edit_distance(const char *a, const char *b)
+{
+    gsize la = strlen(a), lb = strlen(b);
+    g_autofree guint *row = g_new(guint, lb + 1);
+    for (gsize j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (gsize i = 1; i <= la; i++) {
+        guint diag = row[0];
+        row[0] = (guint)i;
+        for (gsize j = 1; j <= lb; j++) {
+            guint up = row[j];
+            guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + cost);
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+const char *cli_suggest(const char *word, const char *const *candidates, guint n)
+{
+    const char *best = NULL;
+    guint best_d = G_MAXUINT;
+    for (guint i = 0; i < n; i++) {
+        guint d = edit_distance(word, candidates[i]);
+        if (g_str_has_prefix(candidates[i], word))
+            d = MIN(d, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best_d <= MAX(2u, (guint)strlen(word) / 3) ? best : NULL;
+}
+
+gboolean cli_write_stdout(const char *data, gsize len, GError **error)
+{
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot write to standard output");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void cli_note(const char *fmt, ...)
+{
+    if (global_opts.quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "virt-hostdev: %s\n", msg);
+}

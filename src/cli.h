@@ -1,0 +1,84 @@
+/* The verb table, global options and helpers shared by the cmd-*.c files. */
+#pragma once
+#include <glib.h>
+
+#include "domedit.h"
+#include "hostdev.h"
+
+typedef int (*VerbRun)(char **args, GError **error);
+
+typedef struct {
+    const char *name;
+    const char *params;       /* positional parameters, for the synopsis */
+    const char *summary;      /* one line */
+    const GOptionEntry *const *options;  /* NULL-terminated list of entry tables */
+    VerbRun run;
+    gboolean hidden;
+} VerbDef;
+
+extern const VerbDef verb_address, verb_hostdev, verb_add, verb_remove, verb_validate, verb_complete;
+/* Every verb, in the order --help lists them; NULL-terminated. */
+extern const VerbDef *const verb_table[];
+const VerbDef *verb_find(const char *name);
+
+typedef struct {
+    char *connect;
+    gboolean json;
+    gboolean quiet;
+    gboolean verbose;
+    gboolean help;
+    gboolean version;
+} GlobalOpts;
+
+extern GlobalOpts global_opts;
+extern const GOptionEntry global_entries[];
+
+/* Options shaping the blocks: hostdev, add, generate. */
+typedef struct {
+    char *managed;
+    char *driver;
+    char *guest_address;
+    char *rom_bar;
+    char *rom_file;
+    char *boot_order;
+    char *alias;
+    gboolean all_functions;
+    gboolean interface;
+    char *mac;
+    char *vlan;
+} HostdevCli;
+
+extern HostdevCli hostdev_cli;
+extern const GOptionEntry hostdev_entries[];
+gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError **error);
+
+/* Options of the editing verbs: add, remove. */
+typedef struct {
+    char *file;
+    gboolean dry_run;
+    gboolean diff;
+    gboolean in_place;
+    char *backup;
+    gboolean strict;
+    gboolean force;
+    gboolean config;
+    gboolean live;
+    gboolean current;
+} EditCli;
+
+extern EditCli edit_cli;
+extern const GOptionEntry edit_entries[];
+
+/* DEVICE arguments -> Nodedev* models (files read, names looked up). With
+ * ALL_FUNCTIONS, functions of the same slot listed in a device's IOMMU group
+ * are added. */
+GPtrArray *cli_resolve_devices(char **specs, gboolean all_functions, GError **error);
+
+void cli_print_verb_help(const VerbDef *verb, FILE *out);
+void cli_print_help(FILE *out);
+/* "did you mean" for a mistyped word among CANDIDATES (NULL if none close). */
+const char *cli_suggest(const char *word, const char *const *candidates, guint n);
+/* Write to stdout, reporting a failure (e.g. closed pipe) as an error. */
+gboolean cli_write_stdout(const char *data, gsize len, GError **error);
+/* A diagnostic line on stderr unless --quiet. */
+void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

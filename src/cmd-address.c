@@ -1,0 +1,122 @@
+/* address DEVICE… | address [DOMAIN] BUS SLOT FUNCTION */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+
+static char *opt_format;
+
+static const GOptionEntry address_entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, "output form (default pci: 0000:03:00.0)", "pci|name|xml|attrs" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const GOptionEntry *const address_options[] = { address_entries, NULL };
+
+/* Numeric components are words without ':' or '.' ("0", "26", "0x1a", "-1"). */
+static gboolean is_component(const char *arg)
+{
+    return *arg && strpbrk(arg, ":._/") == NULL && !g_str_has_suffix(arg, ".xml") &&
+           strspn(arg, "0123456789abcdefABCDEFxX-+") == strlen(arg);
+}
+
+static gboolean parse_components(char **args, guint n, PciAddr *addr, GError **error)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint v[4] = { 0 };
+    guint first = 4 - n;
+    for (guint i = 0; i < n; i++)
+        if (!pci_number_parse(args[i], names[first + i], maxima[first + i], &v[first + i], error))
+            return FALSE;
+    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
+    return TRUE;
+}
+
+static JsonNode *address_json(const PciAddr *a)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autofree char *pci = pci_addr_format(a, PCI_FORMAT_PCI);
+    g_autofree char *name = pci_addr_format(a, PCI_FORMAT_NAME);
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "address");
+    json_builder_add_string_value(b, pci);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, name);
+    json_builder_set_member_name(b, "domain");
+    json_builder_add_int_value(b, a->domain);
+    json_builder_set_member_name(b, "bus");
+    json_builder_add_int_value(b, a->bus);
+    json_builder_set_member_name(b, "slot");
+    json_builder_add_int_value(b, a->slot);
+    json_builder_set_member_name(b, "function");
+    json_builder_add_int_value(b, a->function);
+    json_builder_end_object(b);
+    return json_builder_get_root(b);
+}
+
+static int run_address(char **args, GError **error)
+{
+    PciFormat format = PCI_FORMAT_PCI;
+    guint n = g_strv_length(args);
+    g_autoptr(GArray) addrs = g_array_new(FALSE, FALSE, sizeof(PciAddr));
+
+    if (opt_format && !pci_format_parse(opt_format, &format, error))
+        return VH_EXIT_USAGE;
+    if (n == 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "address needs a DEVICE or [DOMAIN] BUS SLOT FUNCTION");
+        return VH_EXIT_USAGE;
+    }
+    gboolean numeric = (n == 3 || n == 4);
+    for (guint i = 0; numeric && i < n; i++)
+        numeric = is_component(args[i]);
+    if (numeric) {
+        PciAddr a;
+        if (!parse_components(args, n, &a, error))
+            return VH_EXIT_USAGE;
+        g_array_append_val(addrs, a);
+    } else {
+        g_autoptr(GPtrArray) devices = cli_resolve_devices(args, FALSE, error);
+        if (devices == NULL)
+            return VH_EXIT_USAGE;
+        for (guint i = 0; i < devices->len; i++) {
+            const Nodedev *dev = devices->pdata[i];
+            if (dev->kind != NODEDEV_PCI) {
+                g_autofree char *label = nodedev_label(dev);
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s (%s) has no PCI address", args[i], label);
+                return VH_EXIT_USAGE;
+            }
+            g_array_append_val(addrs, dev->pci);
+        }
+    }
+
+    g_autoptr(GString) out = g_string_new(NULL);
+    if (global_opts.json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "addresses");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < addrs->len; i++)
+            json_builder_add_value(b, address_json(&g_array_index(addrs, PciAddr, i)));
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        g_autoptr(JsonNode) root = json_builder_get_root(b);
+        g_autofree char *text = json_to_string(root, TRUE);
+        g_string_append_printf(out, "%s\n", text);
+    } else {
+        for (guint i = 0; i < addrs->len; i++) {
+            g_autofree char *text = pci_addr_format(&g_array_index(addrs, PciAddr, i), format);
+            g_string_append_printf(out, "%s\n", text);
+        }
+    }
+    return cli_write_stdout(out->str, out->len, error) ? VH_EXIT_OK : VH_EXIT_FAILED;
+}
+
+const VerbDef verb_address = {
+    .name = "address",
+    .params = "DEVICE... | [DOMAIN] BUS SLOT FUNCTION",
+    .summary = "print a device's normalized PCI address (decimal components are converted)",
+    .options = address_options,
+    .run = run_address,
+};

@@ -1,0 +1,37 @@
+/* hostdev DEVICE…: print the <hostdev> / <interface> blocks */
+#include "cli.h"
+#include "errors.h"
+
+static const GOptionEntry *const hostdev_options[] = { hostdev_entries, NULL };
+
+static int run_hostdev(char **args, GError **error)
+{
+    HostdevOpts opts;
+    GuestPlacement placement;
+    if (!hostdev_cli_parse(&opts, &placement, error))
+        return VH_EXIT_USAGE;
+    g_autoptr(GPtrArray) devices = cli_resolve_devices(args, hostdev_cli.all_functions, error);
+    if (devices == NULL) {
+        hostdev_opts_clear(&opts);
+        return VH_EXIT_USAGE;
+    }
+    g_autoptr(GPtrArray) blocks = hostdev_render(devices, &opts, &placement, hostdev_cli.all_functions, error);
+    hostdev_opts_clear(&opts);
+    if (blocks == NULL)
+        return VH_EXIT_FAILED;
+    if (hostdev_cli.all_functions && placement.mode == GUEST_NONE && devices->len > 1)
+        cli_note("%u functions emitted without a guest address: add them with 'add', or give "
+                 "--guest-address, to keep them in one guest slot", devices->len);
+    g_autoptr(GString) out = g_string_new(NULL);
+    for (guint i = 0; i < blocks->len; i++)
+        g_string_append_printf(out, "%s\n", (const char *)blocks->pdata[i]);
+    return cli_write_stdout(out->str, out->len, error) ? VH_EXIT_OK : VH_EXIT_FAILED;
+}
+
+const VerbDef verb_hostdev = {
+    .name = "hostdev",
+    .params = "DEVICE...",
+    .summary = "print <hostdev> (or <interface type='hostdev'>) elements for devices",
+    .options = hostdev_options,
+    .run = run_hostdev,
+};

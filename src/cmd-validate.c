@@ -1,0 +1,90 @@
+/* validate --file F: libvirt's domain.rng plus our semantic checks */
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "domxml.h"
+#include "errors.h"
+#include "fileio.h"
+#include "validate.h"
+
+static char *opt_file;
+
+static const GOptionEntry validate_entries[] = {
+    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "validate a domain XML file ('-': stdin)", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const GOptionEntry *const validate_options[] = { validate_entries, NULL };
+
+static int run_validate(char **args, GError **error)
+{
+    if (opt_file == NULL || args[0] != NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    args[0] ? "validating a defined domain by name needs libvirt; use --file with its XML"
+                            : "validate needs --file FILE");
+        return VH_EXIT_USAGE;
+    }
+    const char *what = g_strcmp0(opt_file, "-") == 0 ? "standard input" : opt_file;
+    g_autofree char *data = NULL;
+    gsize len;
+    if (!fileio_read(opt_file, &data, &len, error))
+        return VH_EXIT_USAGE;
+    g_autoptr(DomDoc) dd = domdoc_parse(data, len, what, error);
+    if (dd == NULL)
+        return VH_EXIT_USAGE;
+
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) schema_error = NULL;
+    gboolean schema_ok = validate_domain_schema(domdoc_xml(dd), what, &schema_error);
+    if (!schema_ok) {
+        if (schema_error->domain == VH_ERROR && strstr(schema_error->message, "not found")) {
+            g_propagate_error(error, g_steal_pointer(&schema_error));
+            return VH_EXIT_FAILED;
+        }
+        g_ptr_array_add(problems, g_strdup(schema_error->message));
+    }
+    g_autoptr(GPtrArray) semantic = validate_domain_semantics(dd);
+    for (guint i = 0; i < semantic->len; i++)
+        g_ptr_array_add(problems, g_strdup(semantic->pdata[i]));
+
+    g_autoptr(GString) out = g_string_new(NULL);
+    if (global_opts.json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autofree char *schema = validate_libvirt_schema_path();
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "file");
+        json_builder_add_string_value(b, what);
+        json_builder_set_member_name(b, "valid");
+        json_builder_add_boolean_value(b, problems->len == 0);
+        json_builder_set_member_name(b, "schema");
+        json_builder_add_string_value(b, schema);
+        json_builder_set_member_name(b, "schema_valid");
+        json_builder_add_boolean_value(b, schema_ok);
+        json_builder_set_member_name(b, "problems");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < problems->len; i++)
+            json_builder_add_string_value(b, problems->pdata[i]);
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        g_autoptr(JsonNode) root = json_builder_get_root(b);
+        g_autofree char *text = json_to_string(root, TRUE);
+        g_string_append_printf(out, "%s\n", text);
+    } else if (problems->len == 0) {
+        g_string_append_printf(out, "%s: valid\n", what);
+    } else {
+        for (guint i = 0; i < problems->len; i++)
+            g_string_append_printf(out, "%s: %s\n", what, (const char *)problems->pdata[i]);
+    }
+    if (!cli_write_stdout(out->str, out->len, error))
+        return VH_EXIT_FAILED;
+    return problems->len == 0 ? VH_EXIT_OK : VH_EXIT_FAILED;
+}
+
+const VerbDef verb_validate = {
+    .name = "validate",
+    .params = "(DOMAIN | --file FILE)",
+    .summary = "check a domain against libvirt's domain.rng and for hostdev conflicts",
+    .options = validate_options,
+    .run = run_validate,
+};

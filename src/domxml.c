@@ -1,0 +1,421 @@
+#include "domxml.h"
+
+#include <string.h>
+
+#include "errors.h"
+#include "xmlutil.h"
+
+typedef struct {
+    gsize offset;   /* in the original bytes */
+    gsize remove;   /* bytes removed at offset */
+    char *text;     /* inserted at offset, after the removal */
+    guint seq;
+} Splice;
+
+struct DomDoc {
+    char *what;
+    char *data;
+    gsize len;
+    xmlDoc *doc;
+    GArray *spans;
+    xmlNode *devices;
+    char *newline;
+    char *step;
+    GArray *splices;
+};
+
+static void splice_clear(gpointer p)
+{
+    g_free(((Splice *)p)->text);
+}
+
+void domdoc_free(DomDoc *dd)
+{
+    if (dd == NULL)
+        return;
+    g_free(dd->what);
+    g_free(dd->data);
+    if (dd->doc)
+        xmlFreeDoc(dd->doc);
+    if (dd->spans)
+        g_array_unref(dd->spans);
+    g_free(dd->newline);
+    g_free(dd->step);
+    if (dd->splices)
+        g_array_unref(dd->splices);
+    g_free(dd);
+}
+
+/* Whitespace between the start of N's line and N, or NULL when N shares its
+ * line with other content. */
+static char *line_indent(const DomDoc *dd, gsize pos)
+{
+    gsize p = pos;
+    while (p > 0 && (dd->data[p - 1] == ' ' || dd->data[p - 1] == '\t'))
+        p--;
+    if (p > 0 && dd->data[p - 1] != '\n')
+        return NULL;
+    return g_strndup(dd->data + p, pos - p);
+}
+
+static char *node_indent(const DomDoc *dd, xmlNode *node)
+{
+    const XmlSpan *s = node ? vh_xml_span(dd->spans, node) : NULL;
+    return s ? line_indent(dd, s->start) : NULL;
+}
+
+/* Learn the document's indentation unit: the difference between a parent's
+ * and its first child's indentation. */
+static void detect_layout(DomDoc *dd)
+{
+    const char *nl = memchr(dd->data, '\n', dd->len);
+    dd->newline = g_strdup(nl && nl > dd->data && nl[-1] == '\r' ? "\r\n" : "\n");
+
+    xmlNode *root = xmlDocGetRootElement(dd->doc);
+    xmlNode *parent = dd->devices && vh_xml_child(dd->devices, NULL) ? dd->devices : root;
+    g_autofree char *outer = node_indent(dd, parent);
+    g_autofree char *inner = node_indent(dd, vh_xml_child(parent, NULL));
+    if (outer && inner && g_str_has_prefix(inner, outer) && strlen(inner) > strlen(outer))
+        dd->step = g_strdup(inner + strlen(outer));
+    else if (inner && inner[0] == '\t')
+        dd->step = g_strdup("\t");
+    else
+        dd->step = g_strdup("  ");
+}
+
+DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **error)
+{
+    g_autoptr(DomDoc) dd = g_new0(DomDoc, 1);
+    dd->what = g_strdup(what);
+    dd->data = g_memdup2(data, len);
+    dd->len = len;
+    dd->splices = g_array_new(FALSE, FALSE, sizeof(Splice));
+    g_array_set_clear_func(dd->splices, splice_clear);
+
+    if (!(dd->doc = vh_xml_parse(data, len, what, error)))
+        return NULL;
+    xmlNode *root = xmlDocGetRootElement(dd->doc);
+    if (!vh_xml_is(root, "domain")) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "%s: root element is <%s>, expected a libvirt domain (<domain>)", what, (const char *)root->name);
+        return NULL;
+    }
+    g_autoptr(GError) span_error = NULL;
+    if (!(dd->spans = vh_xml_spans(data, len, dd->doc, &span_error))) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: %s", what, span_error->message);
+        return NULL;
+    }
+    dd->devices = vh_xml_child(root, "devices");
+    detect_layout(dd);
+    return g_steal_pointer(&dd);
+}
+
+const char *domdoc_what(const DomDoc *dd) { return dd->what; }
+xmlDoc *domdoc_xml(const DomDoc *dd) { return dd->doc; }
+xmlNode *domdoc_devices(const DomDoc *dd) { return dd->devices; }
+gboolean domdoc_changed(const DomDoc *dd) { return dd->splices->len > 0; }
+const char *domdoc_step(const DomDoc *dd) { return dd->step; }
+const char *domdoc_newline(const DomDoc *dd) { return dd->newline; }
+
+static gint splice_compare(gconstpointer a, gconstpointer b)
+{
+    const Splice *x = a, *y = b;
+    if (x->offset != y->offset)
+        return x->offset < y->offset ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+char *domdoc_render(const DomDoc *dd, gsize *len)
+{
+    g_autoptr(GArray) sorted = g_array_sized_new(FALSE, FALSE, sizeof(Splice), dd->splices->len);
+    g_array_append_vals(sorted, dd->splices->data, dd->splices->len);
+    g_array_sort(sorted, splice_compare);
+
+    GString *out = g_string_sized_new(dd->len + 1024);
+    gsize pos = 0;
+    for (guint i = 0; i < sorted->len; i++) {
+        const Splice *s = &g_array_index(sorted, Splice, i);
+        if (s->offset > pos)
+            g_string_append_len(out, dd->data + pos, (gssize)(s->offset - pos));
+        if (s->offset + s->remove > pos)
+            pos = s->offset + s->remove;
+        if (s->text)
+            g_string_append(out, s->text);
+    }
+    g_string_append_len(out, dd->data + pos, (gssize)(dd->len - pos));
+    *len = out->len;
+    return g_string_free(out, FALSE);
+}
+
+static void add_splice(DomDoc *dd, gsize offset, gsize remove, char *text)
+{
+    Splice s = { offset, remove, text, dd->splices->len };
+    g_array_append_val(dd->splices, s);
+}
+
+MachineKind domdoc_machine(const DomDoc *dd)
+{
+    xmlNode *root = xmlDocGetRootElement(dd->doc);
+    g_autofree char *machine = vh_xml_prop(vh_xml_child(vh_xml_child(root, "os"), "type"), "machine");
+    if (machine && (strstr(machine, "q35") || g_str_has_prefix(machine, "virt")))
+        return MACHINE_Q35;
+    VH_XML_FOREACH_CHILD(c, dd->devices, "controller") {
+        if (vh_xml_prop_is(c, "type", "pci") && vh_xml_prop_is(c, "model", "pcie-root"))
+            return MACHINE_Q35;
+    }
+    return MACHINE_I440FX;
+}
+
+char *domdoc_describe(xmlNode *device)
+{
+    const char *name = (const char *)device->name;
+    g_autofree char *detail = NULL;
+    guint line = vh_xml_line(device);
+
+    if (vh_xml_is(device, "disk")) {
+        g_autofree char *target = vh_xml_prop(vh_xml_child(device, "target"), "dev");
+        detail = target ? g_strdup_printf("disk '%s'", target) : NULL;
+    } else if (vh_xml_is(device, "controller")) {
+        g_autofree char *type = vh_xml_prop(device, "type");
+        g_autofree char *index = vh_xml_prop(device, "index");
+        g_autofree char *model = vh_xml_prop(device, "model");
+        detail = g_strdup_printf("controller type='%s' index='%s'%s%s%s", type ? type : "?", index ? index : "?",
+                                 model ? " (" : "", model ? model : "", model ? ")" : "");
+    } else if (vh_xml_is(device, "interface")) {
+        g_autofree char *mac = vh_xml_prop(vh_xml_child(device, "mac"), "address");
+        g_autofree char *type = vh_xml_prop(device, "type");
+        detail = mac ? g_strdup_printf("interface %s", mac) : g_strdup_printf("interface type='%s'", type ? type : "?");
+    } else if (vh_xml_is(device, "hostdev")) {
+        g_autoptr(Nodedev) src = domdoc_hostdev_source(device, NULL);
+        g_autofree char *label = src ? nodedev_label(src) : NULL;
+        detail = label ? g_strdup_printf("hostdev %s", label) : NULL;
+    } else {
+        g_autofree char *model = vh_xml_prop(vh_xml_child(device, "model"), "type");
+        if (model == NULL)
+            model = vh_xml_prop(device, "model");
+        detail = model ? g_strdup_printf("%s (model %s)", name, model) : NULL;
+    }
+    return g_strdup_printf("%s (line %u)", detail ? detail : name, line);
+}
+
+static gboolean read_pci_attrs(xmlNode *el, PciAddr *addr, const char *what, GError **error)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint v[4] = { 0 };
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *text = vh_xml_prop(el, names[i]);
+        g_autofree char *label = g_strdup_printf("%s: %s at line %u", what, names[i], vh_xml_line(el));
+        if (text && !pci_attr_parse(text, label, maxima[i], &v[i], error))
+            return FALSE;
+    }
+    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
+    return TRUE;
+}
+
+gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error)
+{
+    *present = FALSE;
+    VH_XML_FOREACH_CHILD(a, device, "address") {
+        if (vh_xml_prop_is(a, "type", "pci")) {
+            *present = TRUE;
+            return read_pci_attrs(a, addr, "guest address", error);
+        }
+    }
+    return TRUE;
+}
+
+Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
+{
+    xmlNode *source = vh_xml_child(device, "source");
+    g_autofree char *type = vh_xml_prop(device, "type");
+    g_autoptr(Nodedev) dev = NULL;
+
+    if (vh_xml_is(device, "interface")) {
+        if (g_strcmp0(type, "hostdev") != 0)
+            return NULL;
+        g_free(type);
+        type = g_strdup("pci");
+    } else if (!vh_xml_is(device, "hostdev")) {
+        return NULL;
+    }
+    if (source == NULL)
+        return NULL;
+    xmlNode *addr = vh_xml_child(source, "address");
+    if (g_strcmp0(type, "pci") == 0 && addr) {
+        dev = nodedev_new(NODEDEV_PCI);
+        if (!read_pci_attrs(addr, &dev->pci, "hostdev source", error))
+            return NULL;
+    } else if (g_strcmp0(type, "usb") == 0) {
+        dev = nodedev_new(NODEDEV_USB);
+        xmlNode *vendor = vh_xml_child(source, "vendor"), *product = vh_xml_child(source, "product");
+        if (vendor && product) {
+            g_autofree char *v = vh_xml_prop(vendor, "id"), *p = vh_xml_prop(product, "id");
+            dev->usb_has_ids = pci_attr_parse(v, "usb vendor", 0xffff, &dev->vendor_id, error) &&
+                               pci_attr_parse(p, "usb product", 0xffff, &dev->product_id, error);
+            if (!dev->usb_has_ids)
+                return NULL;
+        }
+        if (addr) {
+            g_autofree char *b = vh_xml_prop(addr, "bus"), *d = vh_xml_prop(addr, "device");
+            dev->usb_has_busdev = pci_attr_parse(b, "usb bus", 0xff, &dev->usb_bus, error) &&
+                                  pci_attr_parse(d, "usb device", 0xff, &dev->usb_device, error);
+            if (!dev->usb_has_busdev)
+                return NULL;
+        }
+    } else if (g_strcmp0(type, "mdev") == 0 && addr) {
+        dev = nodedev_new(NODEDEV_MDEV);
+        g_autofree char *uuid = vh_xml_prop(addr, "uuid");
+        dev->uuid = uuid ? g_ascii_strdown(uuid, -1) : NULL;
+    }
+    return g_steal_pointer(&dev);
+}
+
+gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b)
+{
+    if (a->kind != b->kind)
+        return FALSE;
+    switch (a->kind) {
+    case NODEDEV_PCI:
+        return pci_addr_equal(&a->pci, &b->pci);
+    case NODEDEV_USB:
+        if (a->usb_has_busdev && b->usb_has_busdev)
+            return a->usb_bus == b->usb_bus && a->usb_device == b->usb_device;
+        return a->usb_has_ids && b->usb_has_ids && a->vendor_id == b->vendor_id && a->product_id == b->product_id;
+    case NODEDEV_MDEV:
+        return a->uuid && b->uuid && g_ascii_strcasecmp(a->uuid, b->uuid) == 0;
+    case NODEDEV_OTHER:
+        break;
+    }
+    return FALSE;
+}
+
+/* libvirt's order of <devices> children when it formats a domain. */
+static const char *const device_order[] = {
+    "emulator", "disk", "controller", "lease", "filesystem", "interface", "smartcard", "serial",
+    "parallel", "console", "channel", "input", "tpm", "graphics", "sound", "audio", "video",
+    "hostdev", "redirdev", "redirfilter", "hub", "watchdog", "memballoon", "rng", "panic",
+    "shmem", "memory", "iommu", "vsock", "crypto",
+};
+
+static int device_rank(const xmlNode *node)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(device_order); i++)
+        if (xmlStrEqual(node->name, BAD_CAST device_order[i]))
+            return (int)i;
+    return -1;
+}
+
+/* The new block's text as inserted after an element or start tag: each line
+ * on its own line, indented like its siblings. */
+static char *indent_block(const DomDoc *dd, const char *indent, const char *block_text)
+{
+    g_autofree char *joiner = g_strconcat(dd->newline, indent, NULL);
+    g_auto(GStrv) lines = g_strsplit(block_text, dd->newline, -1);
+    g_autofree char *body = g_strjoinv(joiner, lines);
+    return g_strconcat(joiner, body, NULL);
+}
+
+static char *child_indent(const DomDoc *dd)
+{
+    xmlNode *first = vh_xml_child(dd->devices, NULL);
+    char *indent = node_indent(dd, first);
+    if (indent || first)
+        return indent;
+    g_autofree char *outer = node_indent(dd, dd->devices);
+    return outer ? g_strconcat(outer, dd->step, NULL) : NULL;
+}
+
+static xmlNode *new_dom_node(DomDoc *dd, xmlDoc *block, gsize offset)
+{
+    xmlNode *copy = xmlDocCopyNode(xmlDocGetRootElement(block), dd->doc, 1);
+    /* a zero-width span at the insertion point, so that a later insertion
+     * "after" this node lands after its text */
+    XmlSpan span = { offset, offset, offset, offset };
+    g_array_append_val(dd->spans, span);
+    copy->_private = GUINT_TO_POINTER(dd->spans->len);
+    return copy;
+}
+
+xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error)
+{
+    xmlNode *root = xmlDocGetRootElement(block);
+    xmlNode *after = NULL, *before = NULL;
+
+    if (dd->devices == NULL || vh_xml_span(dd->spans, dd->devices)->start_end == vh_xml_span(dd->spans, dd->devices)->end) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: the domain has no <devices> element to add to", dd->what);
+        return NULL;
+    }
+    int rank = device_rank(root);
+    for (xmlNode *c = vh_xml_child(dd->devices, NULL); c; c = vh_xml_next(c, NULL)) {
+        int r = device_rank(c);
+        if (xmlStrEqual(c->name, root->name))
+            after = c;
+        else if (before == NULL && after == NULL && r > rank)
+            before = c;
+    }
+    if (after == NULL && before != NULL) {
+        /* right after the element preceding BEFORE, so that a comment
+         * introducing BEFORE stays with it */
+        for (xmlNode *p = before->prev; p && after == NULL; p = p->prev)
+            if (p->type == XML_ELEMENT_NODE)
+                after = p;
+    } else if (after == NULL) {
+        for (xmlNode *c = vh_xml_child(dd->devices, NULL); c; c = vh_xml_next(c, NULL))
+            after = c;
+    }
+
+    g_autofree char *indent = child_indent(dd);
+    gsize offset;
+    xmlNode *copy;
+    char *text = indent ? indent_block(dd, indent, block_text) : g_strdup(block_text);
+    if (after) {
+        offset = vh_xml_span(dd->spans, after)->end;
+        copy = new_dom_node(dd, block, offset);
+        xmlAddNextSibling(after, copy);
+    } else {
+        /* first child: just after <devices> */
+        offset = vh_xml_span(dd->spans, dd->devices)->start_end;
+        copy = new_dom_node(dd, block, offset);
+        if (dd->devices->children)
+            xmlAddPrevSibling(dd->devices->children, copy);
+        else
+            xmlAddChild(dd->devices, copy);
+        if (indent && vh_xml_child(dd->devices, NULL) == copy && vh_xml_next(copy, NULL) == NULL) {
+            /* <devices></devices>: close on a line of its own */
+            g_autofree char *outer = node_indent(dd, dd->devices);
+            char *closing = g_strconcat(text, dd->newline, outer ? outer : "", NULL);
+            g_free(text);
+            text = closing;
+            gsize end_tag = vh_xml_span(dd->spans, dd->devices)->end_tag;
+            add_splice(dd, offset, end_tag - offset, text);
+            return copy;
+        }
+    }
+    add_splice(dd, offset, 0, text);
+    return copy;
+}
+
+gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
+{
+    const XmlSpan *s = vh_xml_span(dd->spans, device);
+    if (s == NULL || s->start == s->end) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: cannot remove an element added in the same edit", dd->what);
+        return FALSE;
+    }
+    gsize start = s->start, end = s->end;
+    gsize line_start = start;
+    while (line_start > 0 && (dd->data[line_start - 1] == ' ' || dd->data[line_start - 1] == '\t'))
+        line_start--;
+    gsize line_end = end;
+    while (line_end < dd->len && (dd->data[line_end] == ' ' || dd->data[line_end] == '\t' || dd->data[line_end] == '\r'))
+        line_end++;
+    if ((line_start == 0 || dd->data[line_start - 1] == '\n') && line_end < dd->len && dd->data[line_end] == '\n') {
+        start = line_start;
+        end = line_end + 1;
+    }
+    add_splice(dd, start, end - start, NULL);
+    xmlUnlinkNode(device);
+    xmlFreeNode(device);
+    return TRUE;
+}

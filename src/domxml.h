@@ -1,0 +1,49 @@
+/* A domain document kept as its original bytes plus a DOM: queries run on
+ * the DOM, edits are recorded as byte splices so that everything we do not
+ * touch stays byte-for-byte identical. Pure: no I/O. */
+#pragma once
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "nodedev.h"
+#include "pciaddr.h"
+
+typedef struct DomDoc DomDoc;
+
+DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **error);
+void domdoc_free(DomDoc *dd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomDoc, domdoc_free)
+
+const char *domdoc_what(const DomDoc *dd);
+xmlDoc *domdoc_xml(const DomDoc *dd);
+/* <devices>, or NULL when the domain has none yet. */
+xmlNode *domdoc_devices(const DomDoc *dd);
+gboolean domdoc_changed(const DomDoc *dd);
+/* The edited document's bytes (the original when nothing changed). */
+char *domdoc_render(const DomDoc *dd, gsize *len);
+
+typedef enum { MACHINE_I440FX, MACHINE_Q35 } MachineKind;
+MachineKind domdoc_machine(const DomDoc *dd);
+
+/* "disk 'vda' (line 23)": how messages name a device element. */
+char *domdoc_describe(xmlNode *device);
+
+/* The guest PCI address of a device element (its direct <address type='pci'>). */
+gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error);
+
+/* The host device a <hostdev> / <interface type='hostdev'> points at, as a
+ * model holding just the source, or NULL for other elements (and SCSI). */
+Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error);
+gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b);
+
+/* Insert BLOCK_TEXT (formatted with domdoc_step()/domdoc_newline(), no
+ * indentation) as a child of <devices>, where libvirt's own order puts an
+ * element named like BLOCK's root: after its last sibling of that name, else
+ * before the first element libvirt writes after it. BLOCK is copied into the
+ * DOM so later queries see it; the new node is returned. */
+xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error);
+/* Remove a device element, with its line when it has one to itself. */
+gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error);
+
+const char *domdoc_step(const DomDoc *dd);
+const char *domdoc_newline(const DomDoc *dd);

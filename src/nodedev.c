@@ -1,0 +1,365 @@
+#include "nodedev.h"
+
+#include <string.h>
+
+#include "errors.h"
+#include "xmlutil.h"
+
+Nodedev *nodedev_new(NodedevKind kind)
+{
+    Nodedev *dev = g_new0(Nodedev, 1);
+    dev->kind = kind;
+    dev->pci_class = -1;
+    dev->iommu_group = -1;
+    dev->vf_max = -1;
+    return dev;
+}
+
+static void mdev_type_free(gpointer p)
+{
+    MdevType *t = p;
+    g_free(t->id);
+    g_free(t->name);
+    g_free(t->device_api);
+    g_free(t);
+}
+
+void nodedev_free(Nodedev *dev)
+{
+    if (dev == NULL)
+        return;
+    g_free(dev->name);
+    g_free(dev->parent);
+    g_free(dev->driver);
+    g_free(dev->capability);
+    g_free(dev->vendor_name);
+    g_free(dev->product_name);
+    if (dev->iommu_members)
+        g_array_unref(dev->iommu_members);
+    if (dev->vfs)
+        g_array_unref(dev->vfs);
+    if (dev->mdev_types)
+        g_ptr_array_unref(dev->mdev_types);
+    g_free(dev->uuid);
+    g_free(dev->mdev_type);
+    g_free(dev);
+}
+
+/* A decimal element such as <bus>3</bus>, as libvirt writes nodedev XML. */
+static gboolean read_decimal_child(xmlNode *cap, const char *name, guint max, guint *value,
+                                   const char *what, GError **error)
+{
+    xmlNode *el = vh_xml_child(cap, name);
+    if (el == NULL) {
+        g_autofree char *type = vh_xml_prop(cap, "type");
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <%s> missing in <capability type='%s'>",
+                    what, name, type ? type : "?");
+        return FALSE;
+    }
+    g_autofree char *text = vh_xml_text(el);
+    g_autofree char *label = g_strdup_printf("%s: <%s>", what, name);
+    return pci_attr_parse(text, label, max, value, error);
+}
+
+/* <address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/> */
+static gboolean read_address_attrs(xmlNode *el, PciAddr *addr, const char *what, GError **error)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint v[4];
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *text = vh_xml_prop(el, names[i]);
+        g_autofree char *label = g_strdup_printf("%s: address %s", what, names[i]);
+        if (text == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <address> without %s at line %u",
+                        what, names[i], vh_xml_line(el));
+            return FALSE;
+        }
+        if (!pci_attr_parse(text, label, maxima[i], &v[i], error))
+            return FALSE;
+    }
+    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
+    return TRUE;
+}
+
+static GArray *read_address_list(xmlNode *parent, const char *what, GError **error)
+{
+    g_autoptr(GArray) list = g_array_new(FALSE, FALSE, sizeof(PciAddr));
+    VH_XML_FOREACH_CHILD(el, parent, "address") {
+        PciAddr a;
+        if (!read_address_attrs(el, &a, what, error))
+            return NULL;
+        g_array_append_val(list, a);
+    }
+    return g_steal_pointer(&list);
+}
+
+static gboolean read_id(xmlNode *el, guint *value, const char *what, GError **error)
+{
+    g_autofree char *id = vh_xml_prop(el, "id");
+    g_autofree char *label = g_strdup_printf("%s: <%s id>", what, (const char *)el->name);
+    return pci_attr_parse(id, label, 0xffff, value, error);
+}
+
+static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GError **error)
+{
+    xmlNode *el;
+
+    if (!read_decimal_child(cap, "domain", PCI_DOMAIN_MAX, &dev->pci.domain, what, error) ||
+        !read_decimal_child(cap, "bus", PCI_BUS_MAX, &dev->pci.bus, what, error) ||
+        !read_decimal_child(cap, "slot", PCI_SLOT_MAX, &dev->pci.slot, what, error) ||
+        !read_decimal_child(cap, "function", PCI_FUNCTION_MAX, &dev->pci.function, what, error))
+        return FALSE;
+
+    if ((el = vh_xml_child(cap, "class"))) {
+        g_autofree char *text = vh_xml_text(el);
+        guint cls;
+        if (!pci_attr_parse(text, "<class>", 0xffffff, &cls, error))
+            return FALSE;
+        dev->pci_class = cls;
+    }
+    if ((el = vh_xml_child(cap, "vendor"))) {
+        if (!read_id(el, &dev->vendor_id, what, error))
+            return FALSE;
+        dev->vendor_name = vh_xml_text(el);
+    }
+    if ((el = vh_xml_child(cap, "product"))) {
+        if (!read_id(el, &dev->product_id, what, error))
+            return FALSE;
+        dev->product_name = vh_xml_text(el);
+    }
+    if ((el = vh_xml_child(cap, "iommuGroup"))) {
+        g_autofree char *number = vh_xml_prop(el, "number");
+        guint n;
+        if (!pci_attr_parse(number, "<iommuGroup number>", G_MAXINT, &n, error))
+            return FALSE;
+        dev->iommu_group = (gint)n;
+        if (!(dev->iommu_members = read_address_list(el, what, error)))
+            return FALSE;
+    }
+    VH_XML_FOREACH_CHILD(sub, cap, "capability") {
+        g_autofree char *type = vh_xml_prop(sub, "type");
+        if (g_strcmp0(type, "phys_function") == 0) {
+            xmlNode *a = vh_xml_child(sub, "address");
+            if (a) {
+                if (!read_address_attrs(a, &dev->pf, what, error))
+                    return FALSE;
+                dev->is_vf = TRUE;
+            }
+        } else if (g_strcmp0(type, "virt_functions") == 0) {
+            g_autofree char *max = vh_xml_prop(sub, "maxCount");
+            guint m = 0;
+            if (max && !pci_attr_parse(max, "<capability type='virt_functions' maxCount>", G_MAXINT, &m, error))
+                return FALSE;
+            if (!(dev->vfs = read_address_list(sub, what, error)))
+                return FALSE;
+            dev->vf_max = max ? (gint)m : (gint)dev->vfs->len;
+        } else if (g_strcmp0(type, "mdev_types") == 0) {
+            dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
+            VH_XML_FOREACH_CHILD(t, sub, "type") {
+                MdevType *mt = g_new0(MdevType, 1);
+                mt->id = vh_xml_prop(t, "id");
+                mt->name = vh_xml_text(vh_xml_child(t, "name"));
+                mt->device_api = vh_xml_text(vh_xml_child(t, "deviceAPI"));
+                g_autofree char *avail = vh_xml_text(vh_xml_child(t, "availableInstances"));
+                guint a;
+                mt->available = avail && pci_attr_parse(avail, "availableInstances", G_MAXINT, &a, NULL) ? (gint)a : -1;
+                g_ptr_array_add(dev->mdev_types, mt);
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean parse_usb_cap(Nodedev *dev, xmlNode *cap, const char *what, GError **error)
+{
+    xmlNode *vendor = vh_xml_child(cap, "vendor");
+    xmlNode *product = vh_xml_child(cap, "product");
+    if (vendor == NULL || product == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: USB device without <vendor> and <product>", what);
+        return FALSE;
+    }
+    if (!read_id(vendor, &dev->vendor_id, what, error) || !read_id(product, &dev->product_id, what, error))
+        return FALSE;
+    dev->vendor_name = vh_xml_text(vendor);
+    dev->product_name = vh_xml_text(product);
+    dev->usb_has_ids = TRUE;
+    if (vh_xml_child(cap, "bus") && vh_xml_child(cap, "device")) {
+        if (!read_decimal_child(cap, "bus", 0xff, &dev->usb_bus, what, error) ||
+            !read_decimal_child(cap, "device", 0xff, &dev->usb_device, what, error))
+            return FALSE;
+        dev->usb_has_busdev = TRUE;
+    }
+    return TRUE;
+}
+
+static char *uuid_from_mdev_name(const char *name)
+{
+    if (name == NULL || !g_str_has_prefix(name, "mdev_"))
+        return NULL;
+    char *uuid = g_strdup(name + 5);
+    g_strdelimit(uuid, "_", '-');
+    if (!uuid_is_valid(uuid)) {
+        g_free(uuid);
+        return NULL;
+    }
+    return uuid;
+}
+
+static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GError **error)
+{
+    dev->uuid = vh_xml_text(vh_xml_child(cap, "uuid"));
+    if (dev->uuid == NULL)
+        dev->uuid = uuid_from_mdev_name(dev->name);
+    if (dev->uuid == NULL || !uuid_is_valid(dev->uuid)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: mediated device without a valid UUID", what);
+        return FALSE;
+    }
+    dev->mdev_type = vh_xml_prop(vh_xml_child(cap, "type"), "id");
+    if ((cap = vh_xml_child(cap, "iommuGroup"))) {
+        g_autofree char *number = vh_xml_prop(cap, "number");
+        guint n;
+        if (number && pci_attr_parse(number, "<iommuGroup number>", G_MAXINT, &n, NULL))
+            dev->iommu_group = (gint)n;
+    }
+    return TRUE;
+}
+
+Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error)
+{
+    if (!vh_xml_is(device, "device")) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "%s: root element is <%s>, expected a node device (<device>, as virsh nodedev-dumpxml prints)",
+                    what, device ? (const char *)device->name : "?");
+        return NULL;
+    }
+    xmlNode *cap = vh_xml_child(device, "capability");
+    if (cap == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <device> without <capability>", what);
+        return NULL;
+    }
+    g_autoptr(Nodedev) dev = nodedev_new(NODEDEV_OTHER);
+    dev->name = vh_xml_text(vh_xml_child(device, "name"));
+    dev->parent = vh_xml_text(vh_xml_child(device, "parent"));
+    dev->driver = vh_xml_text(vh_xml_child(vh_xml_child(device, "driver"), "name"));
+    dev->capability = vh_xml_prop(cap, "type");
+
+    gboolean ok = TRUE;
+    if (g_strcmp0(dev->capability, "pci") == 0) {
+        dev->kind = NODEDEV_PCI;
+        ok = parse_pci_cap(dev, cap, what, error);
+    } else if (g_strcmp0(dev->capability, "usb_device") == 0) {
+        dev->kind = NODEDEV_USB;
+        ok = parse_usb_cap(dev, cap, what, error);
+    } else if (g_strcmp0(dev->capability, "mdev") == 0) {
+        dev->kind = NODEDEV_MDEV;
+        ok = parse_mdev_cap(dev, cap, what, error);
+    }
+    return ok ? g_steal_pointer(&dev) : NULL;
+}
+
+Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error)
+{
+    g_autoptr(xmlDoc) doc = vh_xml_parse(data, len, what, error);
+    if (doc == NULL)
+        return NULL;
+    return nodedev_from_xml_node(xmlDocGetRootElement(doc), what, error);
+}
+
+DevSpecKind devspec_classify(const char *spec)
+{
+    if (g_strcmp0(spec, "-") == 0 || g_str_has_suffix(spec, ".xml"))
+        return DEVSPEC_XML;
+    if (g_str_has_prefix(spec, "usb:"))
+        return strchr(spec + 4, ':') ? DEVSPEC_USB_IDS : DEVSPEC_USB_BUSDEV;
+    /* node-device names never hold ':'; let the address parser explain */
+    if (g_str_has_prefix(spec, "pci_") || strchr(spec, ':'))
+        return DEVSPEC_PCI_ADDRESS;
+    if (uuid_is_valid(spec) || g_str_has_prefix(spec, "mdev_"))
+        return DEVSPEC_MDEV_UUID;
+    return DEVSPEC_NODEDEV_NAME;
+}
+
+Nodedev *nodedev_from_spec(const char *spec, GError **error)
+{
+    g_autoptr(Nodedev) dev = NULL;
+
+    switch (devspec_classify(spec)) {
+    case DEVSPEC_PCI_ADDRESS:
+        dev = nodedev_new(NODEDEV_PCI);
+        if (!(g_str_has_prefix(spec, "pci_") ? pci_addr_parse_nodedev_name(spec, &dev->pci, error)
+                                              : pci_addr_parse(spec, &dev->pci, error)))
+            return NULL;
+        break;
+    case DEVSPEC_USB_IDS:
+        dev = nodedev_new(NODEDEV_USB);
+        if (!usb_ids_parse(spec + 4, &dev->vendor_id, &dev->product_id, error))
+            return NULL;
+        dev->usb_has_ids = TRUE;
+        break;
+    case DEVSPEC_USB_BUSDEV:
+        dev = nodedev_new(NODEDEV_USB);
+        if (!usb_busdev_parse(spec + 4, &dev->usb_bus, &dev->usb_device, error))
+            return NULL;
+        dev->usb_has_busdev = TRUE;
+        break;
+    case DEVSPEC_MDEV_UUID:
+        dev = nodedev_new(NODEDEV_MDEV);
+        dev->uuid = g_str_has_prefix(spec, "mdev_") ? uuid_from_mdev_name(spec) : g_strdup(spec);
+        if (dev->uuid == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "'%s' is not a valid mdev name (mdev_<uuid>)", spec);
+            return NULL;
+        }
+        break;
+    case DEVSPEC_XML:
+    case DEVSPEC_NODEDEV_NAME:
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "'%s' must be read or looked up first", spec);
+        return NULL;
+    }
+    return g_steal_pointer(&dev);
+}
+
+char *nodedev_label(const Nodedev *dev)
+{
+    switch (dev->kind) {
+    case NODEDEV_PCI:
+        return pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
+    case NODEDEV_USB:
+        if (dev->usb_has_busdev && !dev->usb_has_ids)
+            return g_strdup_printf("usb %03u.%03u", dev->usb_bus, dev->usb_device);
+        return g_strdup_printf("usb %04x:%04x", dev->vendor_id, dev->product_id);
+    case NODEDEV_MDEV:
+        return g_strdup_printf("mdev %s", dev->uuid);
+    case NODEDEV_OTHER:
+        break;
+    }
+    return g_strdup(dev->name ? dev->name : "?");
+}
+
+const char *nodedev_class_name(const Nodedev *dev)
+{
+    if (dev->kind == NODEDEV_USB)
+        return "usb";
+    if (dev->kind == NODEDEV_MDEV)
+        return "mdev";
+    if (dev->kind != NODEDEV_PCI || dev->pci_class < 0)
+        return dev->capability ? dev->capability : "other";
+    guint base = (guint)(dev->pci_class >> 16) & 0xff;
+    guint sub = (guint)(dev->pci_class >> 8) & 0xff;
+    switch (base) {
+    case 0x01: return "storage";
+    case 0x02: return "net";
+    case 0x03: return "gpu";
+    case 0x04: return sub == 0x03 || sub == 0x01 ? "audio" : "multimedia";
+    case 0x06: return "bridge";
+    case 0x07: return "serial";
+    case 0x0c:
+        if (sub == 0x03)
+            return "usb-controller";
+        if (sub == 0x80)
+            return "serial-bus";
+        return "serial-bus";
+    case 0x12: return "accelerator";
+    }
+    return "other";
+}

@@ -1,0 +1,79 @@
+/* Node-device XML (virsh nodedev-dumpxml) and DEVICE arguments -> one
+ * device model. Pure: no libvirt, no files (callers hand in the text). */
+#pragma once
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "pciaddr.h"
+
+typedef enum {
+    NODEDEV_PCI,
+    NODEDEV_USB,
+    NODEDEV_MDEV,
+    NODEDEV_OTHER,  /* net, scsi_host, …: not something to pass through */
+} NodedevKind;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *device_api;
+    gint available;  /* -1 when unknown */
+} MdevType;
+
+typedef struct {
+    NodedevKind kind;
+    char *name;        /* node-device name, NULL when unknown */
+    char *parent;
+    char *driver;      /* current host driver, NULL when unbound/unknown */
+    char *capability;  /* root capability type: pci, usb_device, mdev, net… */
+
+    /* PCI */
+    PciAddr pci;
+    gint64 pci_class;  /* -1 when unknown */
+    guint vendor_id, product_id;
+    char *vendor_name, *product_name;
+    gint iommu_group;  /* -1 when unknown */
+    GArray *iommu_members;  /* PciAddr */
+    gboolean is_vf;
+    PciAddr pf;        /* when is_vf */
+    GArray *vfs;       /* PciAddr, when an SR-IOV PF */
+    gint vf_max;       /* -1 when not a PF */
+    GPtrArray *mdev_types;  /* MdevType* */
+
+    /* USB: by vendor/product, or by bus/device (both may be known) */
+    gboolean usb_has_ids, usb_has_busdev;
+    guint usb_bus, usb_device;
+
+    /* mdev */
+    char *uuid;
+    char *mdev_type;
+} Nodedev;
+
+Nodedev *nodedev_new(NodedevKind kind);
+void nodedev_free(Nodedev *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Nodedev, nodedev_free)
+
+/* Parse one <device> element. WHAT names the input in error messages. */
+Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error);
+/* Parse a whole nodedev document (root <device>). */
+Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error);
+
+/* How a DEVICE argument names a device (the design's "Naming a device"). */
+typedef enum {
+    DEVSPEC_PCI_ADDRESS,   /* 0000:03:00.0 / 03:00.0 / pci_0000_03_00_0 */
+    DEVSPEC_USB_IDS,       /* usb:046d:c52b */
+    DEVSPEC_USB_BUSDEV,    /* usb:001.005 */
+    DEVSPEC_MDEV_UUID,     /* a UUID, or mdev_<uuid> */
+    DEVSPEC_XML,           /* a path ending in .xml, or - */
+    DEVSPEC_NODEDEV_NAME,  /* another node-device name: needs libvirt to resolve */
+} DevSpecKind;
+
+DevSpecKind devspec_classify(const char *spec);
+/* Build the model straight from SPEC when it needs neither a file nor libvirt
+ * (every kind except XML and NODEDEV_NAME). */
+Nodedev *nodedev_from_spec(const char *spec, GError **error);
+
+/* Short human label, e.g. "0000:03:00.0", "usb 046d:c52b", "mdev 4b20…". */
+char *nodedev_label(const Nodedev *dev);
+/* gpu, audio, net, storage, usb-controller, serial-bus, bridge, other… */
+const char *nodedev_class_name(const Nodedev *dev);

@@ -1,0 +1,322 @@
+#include "pciaddr.h"
+
+#include <string.h>
+
+#include "errors.h"
+
+#define PCI_SYNTAX "expected [DDDD:]BB:SS.F in hex, e.g. 0000:03:00.0"
+
+static const struct {
+    const char *name;
+    guint max;
+    int width;
+} pci_fields[] = {
+    { "domain", PCI_DOMAIN_MAX, 4 },
+    { "bus", PCI_BUS_MAX, 2 },
+    { "slot", PCI_SLOT_MAX, 2 },
+    { "function", PCI_FUNCTION_MAX, 1 },
+};
+
+static guint *pci_field(PciAddr *addr, int i)
+{
+    guint *fields[] = { &addr->domain, &addr->bus, &addr->slot, &addr->function };
+    return fields[i];
+}
+
+static guint pci_field_value(const PciAddr *addr, int i)
+{
+    return *pci_field((PciAddr *)addr, i);
+}
+
+gboolean pci_addr_check(const PciAddr *addr, GError **error)
+{
+    for (int i = 0; i < 4; i++) {
+        guint v = pci_field_value(addr, i);
+        if (v > pci_fields[i].max) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "%s 0x%x is out of range (0x0-0x%x)",
+                        pci_fields[i].name, v, pci_fields[i].max);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Read hex digits at *p; values beyond 32 bits saturate so that range checks
+ * report them instead of wrapping around. */
+static gboolean read_hex(const char **p, guint *value)
+{
+    const char *s = *p;
+    guint64 v = 0;
+    while (g_ascii_isxdigit(*s)) {
+        v = v * 16 + (guint64)g_ascii_xdigit_value(*s);
+        if (v > G_MAXUINT)
+            v = G_MAXUINT;
+        s++;
+    }
+    if (s == *p)
+        return FALSE;
+    *value = (guint)v;
+    *p = s;
+    return TRUE;
+}
+
+static gboolean pci_addr_range_error(const char *text, const PciAddr *addr, GError **error)
+{
+    g_autoptr(GError) range = NULL;
+    if (pci_addr_check(addr, &range))
+        return TRUE;
+    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "PCI address '%s': %s", text, range->message);
+    return FALSE;
+}
+
+gboolean pci_addr_parse(const char *text, PciAddr *addr, GError **error)
+{
+    guint parts[4];
+    int nparts = 0;
+    const char *p = text;
+    char seps[3] = { 0 };
+
+    if (text == NULL || *text == '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "empty PCI address: " PCI_SYNTAX);
+        return FALSE;
+    }
+    while (nparts < 4) {
+        if (*p == '-' || *p == '+') {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "invalid PCI address '%s': signs are not allowed; " PCI_SYNTAX, text);
+            return FALSE;
+        }
+        if (!read_hex(&p, &parts[nparts])) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "invalid PCI address '%s': " PCI_SYNTAX, text);
+            return FALSE;
+        }
+        nparts++;
+        if (*p == ':' || *p == '.') {
+            if (nparts > 3)
+                break;
+            seps[nparts - 1] = *p++;
+            continue;
+        }
+        break;
+    }
+    if (*p != '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "invalid PCI address '%s': unexpected '%s' at the end; " PCI_SYNTAX, text, p);
+        return FALSE;
+    }
+    if (nparts == 4 && seps[0] == ':' && seps[1] == ':' && seps[2] == '.') {
+        *addr = (PciAddr){ parts[0], parts[1], parts[2], parts[3] };
+    } else if (nparts == 3 && seps[0] == ':' && seps[1] == '.') {
+        *addr = (PciAddr){ 0, parts[0], parts[1], parts[2] };
+    } else {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "invalid PCI address '%s': " PCI_SYNTAX, text);
+        return FALSE;
+    }
+    return pci_addr_range_error(text, addr, error);
+}
+
+gboolean pci_addr_looks_like(const char *text)
+{
+    /* hex digits, colons and one dot, with a colon before the dot */
+    const char *colon = strchr(text, ':');
+    const char *dot = strrchr(text, '.');
+    if (colon == NULL || dot == NULL || dot < colon)
+        return FALSE;
+    for (const char *s = text; *s; s++)
+        if (!g_ascii_isxdigit(*s) && *s != ':' && *s != '.' && *s != '-')
+            return FALSE;
+    return TRUE;
+}
+
+gboolean pci_addr_parse_nodedev_name(const char *name, PciAddr *addr, GError **error)
+{
+    const char *p;
+    guint parts[4];
+
+    if (!g_str_has_prefix(name, "pci_")) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", name);
+        return FALSE;
+    }
+    p = name + 4;
+    for (int i = 0; i < 4; i++) {
+        if (!read_hex(&p, &parts[i]) || (i < 3 && *p++ != '_')) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", name);
+            return FALSE;
+        }
+    }
+    if (*p != '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "'%s' is not a PCI node-device name: unexpected '%s' at the end", name, p);
+        return FALSE;
+    }
+    *addr = (PciAddr){ parts[0], parts[1], parts[2], parts[3] };
+    return pci_addr_range_error(name, addr, error);
+}
+
+static gboolean parse_unsigned(const char *text, const char *what, guint max, gboolean hex_only_with_prefix,
+                               guint *value, GError **error)
+{
+    const char *digits = text;
+    guint base = 10;
+    guint64 v = 0;
+
+    if (text == NULL || *text == '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty value", what);
+        return FALSE;
+    }
+    if (*text == '-') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, text);
+        return FALSE;
+    }
+    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        base = 16;
+        digits = text + 2;
+    }
+    if (*digits == '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, text);
+        return FALSE;
+    }
+    for (const char *s = digits; *s; s++) {
+        int d = base == 16 ? g_ascii_xdigit_value(*s) : g_ascii_digit_value(*s);
+        if (d < 0) {
+            if (base == 10 && hex_only_with_prefix && g_ascii_isxdigit(*s))
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                            "%s '%s' is not a decimal number (write hex as 0x%s)", what, text, text);
+            else
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                            "%s '%s': unexpected '%s'", what, text, s);
+            return FALSE;
+        }
+        v = v * base + (guint)d;
+        if (v > G_MAXUINT)
+            v = G_MAXUINT;
+    }
+    if (v > max) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, text, max, max);
+        return FALSE;
+    }
+    *value = (guint)v;
+    return TRUE;
+}
+
+gboolean pci_number_parse(const char *text, const char *what, guint max, guint *value, GError **error)
+{
+    return parse_unsigned(text, what, max, TRUE, value, error);
+}
+
+gboolean pci_attr_parse(const char *text, const char *what, guint max, guint *value, GError **error)
+{
+    return parse_unsigned(text, what, max, FALSE, value, error);
+}
+
+char *pci_addr_format(const PciAddr *a, PciFormat format)
+{
+    switch (format) {
+    case PCI_FORMAT_PCI:
+        return g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot, a->function);
+    case PCI_FORMAT_NAME:
+        return g_strdup_printf("pci_%04x_%02x_%02x_%x", a->domain, a->bus, a->slot, a->function);
+    case PCI_FORMAT_ATTRS:
+        return g_strdup_printf("domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'",
+                               a->domain, a->bus, a->slot, a->function);
+    case PCI_FORMAT_XML:
+        return g_strdup_printf("<address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/>",
+                               a->domain, a->bus, a->slot, a->function);
+    }
+    g_return_val_if_reached(NULL);
+}
+
+gboolean pci_format_parse(const char *text, PciFormat *format, GError **error)
+{
+    static const char *const names[] = { "pci", "name", "xml", "attrs" };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_strcmp0(text, names[i]) == 0) {
+            *format = (PciFormat)i;
+            return TRUE;
+        }
+    }
+    g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                "unknown --format '%s' (expected pci, name, xml or attrs)", text);
+    return FALSE;
+}
+
+gboolean pci_addr_equal(const PciAddr *a, const PciAddr *b)
+{
+    return pci_addr_compare(a, b) == 0;
+}
+
+gboolean pci_addr_same_slot(const PciAddr *a, const PciAddr *b)
+{
+    return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
+}
+
+guint64 pci_addr_key(const PciAddr *a)
+{
+    return ((guint64)a->domain << 24) | ((guint64)a->bus << 16) | ((guint64)a->slot << 8) | a->function;
+}
+
+int pci_addr_compare(const PciAddr *a, const PciAddr *b)
+{
+    guint64 ka = pci_addr_key(a), kb = pci_addr_key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+gboolean usb_busdev_parse(const char *text, guint *bus, guint *device, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ".", -1);
+    if (g_strv_length(parts) != 2) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "invalid USB bus.device '%s': expected BBB.DDD (decimal, as lsusb prints)", text);
+        return FALSE;
+    }
+    g_autofree char *bus_what = g_strdup_printf("USB bus in '%s'", text);
+    g_autofree char *dev_what = g_strdup_printf("USB device in '%s'", text);
+    if (!parse_unsigned(parts[0], bus_what, 255, TRUE, bus, error) ||
+        !parse_unsigned(parts[1], dev_what, 255, TRUE, device, error))
+        return FALSE;
+    if (*bus == 0 || *device == 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "invalid USB bus.device '%s': bus and device numbers start at 1", text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean parse_hex4(const char *s, guint *value)
+{
+    if (strlen(s) != 4)
+        return FALSE;
+    const char *p = s;
+    return read_hex(&p, value) && *p == '\0';
+}
+
+gboolean usb_ids_parse(const char *text, guint *vendor, guint *product, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ":", -1);
+    if (g_strv_length(parts) != 2 || !parse_hex4(parts[0], vendor) || !parse_hex4(parts[1], product)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "invalid USB vendor:product '%s': expected VVVV:PPPP in hex, e.g. 046d:c52b", text);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean uuid_is_valid(const char *text)
+{
+    static const int groups[] = { 8, 4, 4, 4, 12 };
+    const char *p = text;
+    for (guint g = 0; g < G_N_ELEMENTS(groups); g++) {
+        for (int i = 0; i < groups[g]; i++, p++)
+            if (!g_ascii_isxdigit(*p))
+                return FALSE;
+        if (g + 1 < G_N_ELEMENTS(groups) && *p++ != '-')
+            return FALSE;
+    }
+    return *p == '\0';
+}

@@ -1,0 +1,13 @@
+/* Loads the libvirt backend module on the first connection. */
+#pragma once
+#include <glib.h>
+
+#include "virt-backend.h"
+
+/* The module's directory: $VIRT_HOSTDEV_MODULE_DIR, else the installed one. */
+const char *virt_module_dir(void);
+const VirtBackend *virt_backend_load(GError **error);
+
+/* One connection per process, opened on first use and closed at exit. */
+VirtConn *virt_connection(const char *uri, GError **error);
+void virt_connection_close(void);

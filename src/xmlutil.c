@@ -1,0 +1,239 @@
+#include "xmlutil.h"
+
+#include <string.h>
+
+#include "errors.h"
+
+static void vh_xml_silence(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void vh_xml_silence_structured(void *ctx, const xmlError *err)
+{
+    (void)ctx;
+    (void)err;
+}
+
+static void vh_xml_init(void)
+{
+    static gsize initialized;
+    if (g_once_init_enter(&initialized)) {
+        xmlInitParser();
+        /* our callers report errors as one line of their own */
+        xmlSetGenericErrorFunc(NULL, vh_xml_silence);
+        xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)vh_xml_silence_structured);
+        g_once_init_leave(&initialized, 1);
+    }
+}
+
+xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
+{
+    vh_xml_init();
+    if (len == 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty input, expected an XML document", what);
+        return NULL;
+    }
+    if (len > VH_XML_INPUT_MAX) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: input of %" G_GSIZE_FORMAT " bytes is over the %u MiB limit",
+                    what, len, VH_XML_INPUT_MAX / (1024 * 1024));
+        return NULL;
+    }
+    if (memchr(data, '\0', len) != NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: binary data (NUL byte), expected an XML document", what);
+        return NULL;
+    }
+    if (g_strstr_len(data, (gssize)len, "<!ENTITY") != NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "%s: entity declarations are not accepted (possible XXE or entity expansion attack)", what);
+        return NULL;
+    }
+
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL)
+        g_error("out of memory");
+    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                    XML_PARSE_NOCDATA);
+    if (doc == NULL || !ctxt->wellFormed) {
+        const xmlError *err = xmlCtxtGetLastError(ctxt);
+        g_autofree char *msg = g_strdup(err && err->message ? err->message : "not well-formed");
+        g_strstrip(msg);
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: malformed XML at line %d: %s",
+                    what, err ? err->line : 0, msg);
+        if (doc)
+            xmlFreeDoc(doc);
+        doc = NULL;
+    } else if (xmlDocGetRootElement(doc) == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: no root element", what);
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* Find the end of a construct starting at P: the first occurrence of TERM. */
+static gsize skip_to(const char *data, gsize len, gsize p, const char *term)
+{
+    gsize tl = strlen(term);
+    for (; p + tl <= len; p++)
+        if (memcmp(data + p, term, tl) == 0)
+            return p + tl;
+    return len;
+}
+
+/* Skip a tag body to just past its '>', honouring quoted attribute values. */
+static gsize skip_tag(const char *data, gsize len, gsize p, gboolean *internal_subset)
+{
+    char quote = 0;
+    for (; p < len; p++) {
+        char c = data[p];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '[' && internal_subset) {
+            *internal_subset = TRUE;
+        } else if (c == '>') {
+            return p + 1;
+        }
+    }
+    return len;
+}
+
+static void number_elements(xmlNode *node, guint *counter)
+{
+    for (; node; node = node->next) {
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        node->_private = GUINT_TO_POINTER(++*counter);
+        number_elements(node->children, counter);
+    }
+}
+
+GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error)
+{
+    g_autoptr(GArray) spans = g_array_sized_new(FALSE, FALSE, sizeof(XmlSpan), 256);
+    g_autoptr(GArray) open = g_array_new(FALSE, FALSE, sizeof(guint));
+    gsize p = 0;
+
+    while (p < len) {
+        const char *lt = memchr(data + p, '<', len - p);
+        if (lt == NULL)
+            break;
+        p = (gsize)(lt - data);
+        const char *s = data + p;
+        gsize rest = len - p;
+        if (rest >= 4 && memcmp(s, "<!--", 4) == 0) {
+            p = skip_to(data, len, p + 4, "-->");
+        } else if (rest >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
+            p = skip_to(data, len, p + 9, "]]>");
+        } else if (rest >= 2 && s[1] == '?') {
+            p = skip_to(data, len, p + 2, "?>");
+        } else if (rest >= 2 && s[1] == '!') {
+            gboolean subset = FALSE;
+            p = skip_tag(data, len, p + 2, &subset);
+            if (subset) {
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                            "DOCTYPE internal subsets are not accepted in domain documents");
+                return NULL;
+            }
+        } else if (rest >= 2 && s[1] == '/') {
+            gsize end = skip_tag(data, len, p + 2, NULL);
+            if (open->len == 0)
+                break;
+            guint idx = g_array_index(open, guint, open->len - 1);
+            g_array_set_size(open, open->len - 1);
+            XmlSpan *span = &g_array_index(spans, XmlSpan, idx);
+            span->end_tag = p;
+            span->end = end;
+            p = end;
+        } else {
+            gsize end = skip_tag(data, len, p + 1, NULL);
+            XmlSpan span = { p, end, end, end };
+            g_array_append_val(spans, span);
+            if (data[end - 2] != '/') {
+                guint idx = spans->len - 1;
+                g_array_append_val(open, idx);
+            }
+            p = end;
+        }
+    }
+
+    guint counter = 0;
+    number_elements(xmlDocGetRootElement(doc), &counter);
+    if (counter != spans->len || open->len != 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "cannot map the document's elements to its text (%u elements, %u tags)", counter, spans->len);
+        return NULL;
+    }
+    return g_steal_pointer(&spans);
+}
+
+const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node)
+{
+    guint idx = GPOINTER_TO_UINT(node->_private);
+    if (idx == 0 || idx > spans->len)
+        return NULL;
+    return &g_array_index(spans, XmlSpan, idx - 1);
+}
+
+gboolean vh_xml_is(const xmlNode *node, const char *name)
+{
+    return node && node->type == XML_ELEMENT_NODE && (name == NULL || xmlStrEqual(node->name, BAD_CAST name));
+}
+
+xmlNode *vh_xml_next(const xmlNode *node, const char *name)
+{
+    for (xmlNode *n = node ? node->next : NULL; n; n = n->next)
+        if (vh_xml_is(n, name))
+            return n;
+    return NULL;
+}
+
+xmlNode *vh_xml_child(const xmlNode *node, const char *name)
+{
+    for (xmlNode *n = node ? node->children : NULL; n; n = n->next)
+        if (vh_xml_is(n, name))
+            return n;
+    return NULL;
+}
+
+char *vh_xml_prop(const xmlNode *node, const char *name)
+{
+    if (node == NULL)
+        return NULL;
+    xmlChar *v = xmlGetNoNsProp(node, BAD_CAST name);
+    if (v == NULL)
+        return NULL;
+    char *copy = g_strdup((const char *)v);
+    xmlFree(v);
+    return copy;
+}
+
+gboolean vh_xml_prop_is(const xmlNode *node, const char *name, const char *value)
+{
+    g_autofree char *v = vh_xml_prop(node, name);
+    return g_strcmp0(v, value) == 0;
+}
+
+char *vh_xml_text(const xmlNode *node)
+{
+    if (node == NULL)
+        return NULL;
+    xmlChar *v = xmlNodeGetContent(node);
+    if (v == NULL)
+        return NULL;
+    char *copy = g_strstrip(g_strdup((const char *)v));
+    xmlFree(v);
+    return copy;
+}
+
+guint vh_xml_line(const xmlNode *node)
+{
+    long line = xmlGetLineNo(node);
+    return line > 0 ? (guint)line : 0;
+}

@@ -1,0 +1,43 @@
+/* Hardened libxml2 parsing and small DOM helpers, shared by every XML reader. */
+#pragma once
+#include <glib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+
+/* Inputs above this size are refused (a domain with thousands of devices is
+ * well under 1 MiB; nodedev dumps are a few KiB). */
+#define VH_XML_INPUT_MAX (16u * 1024u * 1024u)
+
+/* Parse DATA with network access, DTD loading and entity substitution off;
+ * documents declaring entities are refused. WHAT names the input in errors. */
+xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error);
+
+/* Byte range of one element in the text it was parsed from. */
+typedef struct {
+    gsize start;       /* '<' of the start tag */
+    gsize start_end;   /* just after the start tag's '>' */
+    gsize end_tag;     /* '<' of the end tag (== start_end when self-closing) */
+    gsize end;         /* just after the end tag's '>' */
+} XmlSpan;
+
+/* Scan DATA (already accepted by vh_xml_parse) and record the span of every
+ * element in document order; then number DOC's elements the same way so that
+ * vh_xml_span() finds a node's bytes. */
+GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error);
+const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node);
+
+gboolean vh_xml_is(const xmlNode *node, const char *name);
+/* First element child named NAME (or any element when NAME is NULL). */
+xmlNode *vh_xml_child(const xmlNode *node, const char *name);
+xmlNode *vh_xml_next(const xmlNode *node, const char *name);
+/* Attribute value as a g_malloc'ed string, or NULL. */
+char *vh_xml_prop(const xmlNode *node, const char *name);
+gboolean vh_xml_prop_is(const xmlNode *node, const char *name, const char *value);
+/* Trimmed text content as a g_malloc'ed string, or NULL. */
+char *vh_xml_text(const xmlNode *node);
+guint vh_xml_line(const xmlNode *node);
+
+#define VH_XML_FOREACH_CHILD(child, parent, name) \
+    for (xmlNode *child = vh_xml_child((parent), (name)); child; child = vh_xml_next(child, (name)))

@@ -1,0 +1,226 @@
+#include "testutil.h"
+
+#include <glib/gstdio.h>
+#include <libxml/c14n.h>
+#include <libxml/parser.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *source_dir(void)
+{
+    const char *dir = g_getenv("VIRT_HOSTDEV_SOURCE_DIR");
+    g_assert_nonnull(dir);
+    return dir;
+}
+
+char *test_data_path(const char *relative)
+{
+    return g_build_filename(source_dir(), "tests", "data", relative, NULL);
+}
+
+char *test_data_read(const char *relative, gsize *len)
+{
+    g_autofree char *path = test_data_path(relative);
+    char *data = NULL;
+    gsize l = 0;
+    g_autoptr(GError) error = NULL;
+    g_file_get_contents(path, &data, &l, &error);
+    g_assert_no_error(error);
+    if (len)
+        *len = l;
+    return data;
+}
+
+char *test_canonical_xml(const char *text)
+{
+    xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), NULL, NULL,
+                                XML_PARSE_NOBLANKS | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (doc == NULL)
+        return NULL;
+    xmlChar *out = NULL;
+    int n = xmlC14NDocDumpMemory(doc, NULL, XML_C14N_1_0, NULL, 0, &out);
+    xmlFreeDoc(doc);
+    if (n < 0)
+        return NULL;
+    char *copy = g_strdup((const char *)out);
+    xmlFree(out);
+    return copy;
+}
+
+static gboolean regenerating(void)
+{
+    return g_strcmp0(g_getenv("VIRT_HOSTDEV_REGENERATE_GOLDEN"), "1") == 0;
+}
+
+static char *golden_path(const char *name)
+{
+    g_autofree char *rel = g_build_filename("golden", name, NULL);
+    return test_data_path(rel);
+}
+
+static gboolean regenerate(const char *name, const char *actual)
+{
+    if (!regenerating())
+        return FALSE;
+    g_autofree char *path = golden_path(name);
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_mkdir_with_parents(dir, 0755);
+    g_autoptr(GError) error = NULL;
+    g_file_set_contents(path, actual, -1, &error);
+    g_assert_no_error(error);
+    g_test_message("regenerated %s", path);
+    return TRUE;
+}
+
+void test_assert_golden_xml(const char *name, const char *actual)
+{
+    if (regenerate(name, actual))
+        return;
+    g_autofree char *rel = g_build_filename("golden", name, NULL);
+    g_autofree char *expected = test_data_read(rel, NULL);
+    g_autofree char *want = test_canonical_xml(expected);
+    g_autofree char *got = test_canonical_xml(actual);
+    g_assert_nonnull(want);
+    g_assert_nonnull(got);
+    g_assert_cmpstr(got, ==, want);
+}
+
+void test_assert_golden_text(const char *name, const char *actual)
+{
+    if (regenerate(name, actual))
+        return;
+    g_autofree char *rel = g_build_filename("golden", name, NULL);
+    g_autofree char *expected = test_data_read(rel, NULL);
+    g_assert_cmpstr(actual, ==, expected);
+}
+
+int test_run_env(const char *const *argv, const char *const *env, const char *stdin_text, char **out, char **err)
+{
+    const char *binary = g_getenv("VIRT_HOSTDEV_BINARY");
+    g_assert_nonnull(binary);
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_ptr_array_add(args, (gpointer)binary);
+    for (const char *const *a = argv; *a; a++)
+        g_ptr_array_add(args, (gpointer)*a);
+    g_ptr_array_add(args, NULL);
+
+    g_auto(GStrv) envp = g_get_environ();
+    for (const char *const *e = env; e && *e; e++) {
+        g_auto(GStrv) kv = g_strsplit(*e, "=", 2);
+        envp = g_environ_setenv(envp, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+
+    /* stdin from a file so that the child sees a real EOF */
+    g_autofree char *in_path = g_build_filename(test_tmpdir(), "stdin.XXXXXX", NULL);
+    int in_fd = g_mkstemp(in_path);
+    g_assert_cmpint(in_fd, >=, 0);
+    if (stdin_text)
+        g_assert_true(write(in_fd, stdin_text, strlen(stdin_text)) == (ssize_t)strlen(stdin_text));
+    lseek(in_fd, 0, SEEK_SET);
+
+    int status = -1;
+    g_autoptr(GError) error = NULL;
+    GPid pid;
+    int out_fd, err_fd;
+    g_assert_true(g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)args->pdata, (const char *const *)envp,
+                                                   G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, in_fd, -1, -1, NULL, NULL, 0,
+                                                   &pid, NULL, &out_fd, &err_fd, &error));
+    g_assert_no_error(error);
+    close(in_fd);
+    g_unlink(in_path);
+
+    GString *o = g_string_new(NULL), *e = g_string_new(NULL);
+    char buf[4096];
+    gboolean out_open = TRUE, err_open = TRUE;
+    while (out_open || err_open) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        if (out_open)
+            FD_SET(out_fd, &fds);
+        if (err_open)
+            FD_SET(err_fd, &fds);
+        if (select(MAX(out_fd, err_fd) + 1, &fds, NULL, NULL, NULL) < 0)
+            continue;
+        if (out_open && FD_ISSET(out_fd, &fds)) {
+            ssize_t n = read(out_fd, buf, sizeof buf);
+            if (n <= 0)
+                out_open = FALSE;
+            else
+                g_string_append_len(o, buf, n);
+        }
+        if (err_open && FD_ISSET(err_fd, &fds)) {
+            ssize_t n = read(err_fd, buf, sizeof buf);
+            if (n <= 0)
+                err_open = FALSE;
+            else
+                g_string_append_len(e, buf, n);
+        }
+    }
+    close(out_fd);
+    close(err_fd);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_spawn_close_pid(pid);
+    if (out)
+        *out = g_string_free(o, FALSE);
+    else
+        g_string_free(o, TRUE);
+    if (err)
+        *err = g_string_free(e, FALSE);
+    else
+        g_string_free(e, TRUE);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int test_run(const char *const *argv, const char *stdin_text, char **out, char **err)
+{
+    return test_run_env(argv, NULL, stdin_text, out, err);
+}
+
+static char *tmpdir;
+
+static void remove_tree(const char *path)
+{
+    GDir *dir = g_dir_open(path, 0, NULL);
+    if (dir) {
+        const char *name;
+        while ((name = g_dir_read_name(dir))) {
+            g_autofree char *child = g_build_filename(path, name, NULL);
+            if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+                remove_tree(child);
+            else
+                g_unlink(child);
+        }
+        g_dir_close(dir);
+    }
+    g_rmdir(path);
+}
+
+static void cleanup_tmpdir(void)
+{
+    if (tmpdir)
+        remove_tree(tmpdir);
+}
+
+const char *test_tmpdir(void)
+{
+    if (tmpdir == NULL) {
+        tmpdir = g_dir_make_tmp("virt-hostdev-test-XXXXXX", NULL);
+        g_assert_nonnull(tmpdir);
+        atexit(cleanup_tmpdir);
+    }
+    return tmpdir;
+}
+
+char *test_copy_to_tmp(const char *relative, const char *name)
+{
+    gsize len;
+    g_autofree char *data = test_data_read(relative, &len);
+    char *path = g_build_filename(test_tmpdir(), name, NULL);
+    g_autoptr(GError) error = NULL;
+    g_file_set_contents(path, data, (gssize)len, &error);
+    g_assert_no_error(error);
+    return path;
+}

@@ -1,0 +1,29 @@
+/* Helpers shared by the g_test programs. */
+#pragma once
+#include <glib.h>
+
+/* Path of a file under the source tree's tests/data. */
+char *test_data_path(const char *relative);
+/* Contents of a tests/data file (the test fails when it cannot be read). */
+char *test_data_read(const char *relative, gsize *len);
+
+/* Compare XML text with the golden file tests/data/golden/NAME after
+ * canonicalisation (C14N, whitespace-only text dropped). With
+ * VIRT_HOSTDEV_REGENERATE_GOLDEN=1 in the environment, write ACTUAL as the
+ * new golden file instead. */
+void test_assert_golden_xml(const char *name, const char *actual);
+/* Same for plain text (diffs, messages): compared byte for byte. */
+void test_assert_golden_text(const char *name, const char *actual);
+/* C14N form of XML text, for comparing two documents. */
+char *test_canonical_xml(const char *text);
+
+/* Run the built virt-hostdev with ARGV (NULL-terminated, without argv[0]),
+ * STDIN_TEXT on standard input (NULL: empty). Returns the exit status. */
+int test_run(const char *const *argv, const char *stdin_text, char **out, char **err);
+/* Same with extra environment assignments "NAME=VALUE" (NULL-terminated). */
+int test_run_env(const char *const *argv, const char *const *env, const char *stdin_text, char **out, char **err);
+
+/* A scratch directory removed at exit. */
+const char *test_tmpdir(void);
+/* Copy a tests/data file into the scratch directory; returns the new path. */
+char *test_copy_to_tmp(const char *relative, const char *name);
