@@ -82,6 +82,10 @@ static int run_address(char **args, GError **error)
             return VH_EXIT_USAGE;
         for (guint i = 0; i < devices->len; i++) {
             const Nodedev *dev = devices->pdata[i];
+            if (dev->problem) {
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+                return VH_EXIT_USAGE;
+            }
             if (dev->kind != NODEDEV_PCI) {
                 g_autofree char *label = nodedev_label(dev);
                 g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s (%s) has no PCI address", args[i], label);

@@ -27,6 +27,10 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
                     label, dev->capability ? dev->capability : "?");
         return FALSE;
     }
+    if (dev->problem) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+        return FALSE;
+    }
     if (opts->interface && dev->kind != NODEDEV_PCI) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--interface needs a PCI device (an SR-IOV VF), not %s", label);
         return FALSE;

@@ -32,6 +32,7 @@ void nodedev_free(Nodedev *dev)
     g_free(dev->parent);
     g_free(dev->driver);
     g_free(dev->capability);
+    g_free(dev->problem);
     g_free(dev->vendor_name);
     g_free(dev->product_name);
     if (dev->iommu_members)
@@ -105,11 +106,20 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
 {
     xmlNode *el;
 
-    if (!read_decimal_child(cap, "domain", PCI_DOMAIN_MAX, &dev->pci.domain, what, error) ||
-        !read_decimal_child(cap, "bus", PCI_BUS_MAX, &dev->pci.bus, what, error) ||
-        !read_decimal_child(cap, "slot", PCI_SLOT_MAX, &dev->pci.slot, what, error) ||
-        !read_decimal_child(cap, "function", PCI_FUNCTION_MAX, &dev->pci.function, what, error))
-        return FALSE;
+    g_autoptr(GError) component_error = NULL;
+    if (!read_decimal_child(cap, "domain", PCI_DOMAIN_MAX, &dev->pci.domain, what, &component_error) ||
+        !read_decimal_child(cap, "bus", PCI_BUS_MAX, &dev->pci.bus, what, &component_error) ||
+        !read_decimal_child(cap, "slot", PCI_SLOT_MAX, &dev->pci.slot, what, &component_error) ||
+        !read_decimal_child(cap, "function", PCI_FUNCTION_MAX, &dev->pci.function, what, &component_error)) {
+        /* libvirt names a PCI node device after its sysfs address; when the
+         * decimal elements are unusable (libvirt's own tests carry a bus of
+         * 4294967295), that name is the authority */
+        if (dev->name == NULL || !pci_addr_parse_nodedev_name(dev->name, &dev->pci, NULL)) {
+            /* keep the device (a host listing should still show it) but
+             * refuse to use its address */
+            dev->problem = g_strdup(component_error->message);
+        }
+    }
 
     if ((el = vh_xml_child(cap, "class"))) {
         g_autofree char *text = vh_xml_text(el);
@@ -211,10 +221,9 @@ static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GEr
     dev->uuid = vh_xml_text(vh_xml_child(cap, "uuid"));
     if (dev->uuid == NULL)
         dev->uuid = uuid_from_mdev_name(dev->name);
-    if (dev->uuid == NULL || !uuid_is_valid(dev->uuid)) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: mediated device without a valid UUID", what);
-        return FALSE;
-    }
+    if (dev->uuid == NULL || !uuid_is_valid(dev->uuid))
+        dev->problem = g_strdup_printf("%s: mediated device %s without a valid UUID", what,
+                                       dev->name ? dev->name : "");
     dev->mdev_type = vh_xml_prop(vh_xml_child(cap, "type"), "id");
     if ((cap = vh_xml_child(cap, "iommuGroup"))) {
         g_autofree char *number = vh_xml_prop(cap, "number");

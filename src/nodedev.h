@@ -29,6 +29,7 @@ typedef struct {
 
     /* PCI */
     PciAddr pci;
+    char *problem;     /* why the device cannot be used (bad address, no UUID), or NULL */
     gint64 pci_class;  /* -1 when unknown */
     guint vendor_id, product_id;
     char *vendor_name, *product_name;
