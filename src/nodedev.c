@@ -106,6 +106,14 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
 {
     xmlNode *el;
 
+    static const char *const components[] = { "domain", "bus", "slot", "function" };
+    for (guint i = 0; i < G_N_ELEMENTS(components); i++) {
+        if (vh_xml_child(cap, components[i]) == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <%s> missing in <capability type='pci'>", what,
+                        components[i]);
+            return FALSE;
+        }
+    }
     g_autoptr(GError) component_error = NULL;
     if (!read_decimal_child(cap, "domain", PCI_DOMAIN_MAX, &dev->pci.domain, what, &component_error) ||
         !read_decimal_child(cap, "bus", PCI_BUS_MAX, &dev->pci.bus, what, &component_error) ||

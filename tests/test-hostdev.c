@@ -1,6 +1,234 @@
-#include <glib.h>
+/* Device model -> <hostdev>/<interface> text (golden files), the compact
+ * schema, and the schema's honesty against libvirt's domain.rng. */
+#include <string.h>
+
+#include "domedit.h"
+#include "errors.h"
+#include "hostdev.h"
+#include "testutil.h"
+#include "validate.h"
+#include "xmlutil.h"
+
+static Nodedev *load(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("nodedev/%s.xml", name);
+    gsize len;
+    g_autofree char *data = test_data_read(rel, &len);
+    Nodedev *dev = nodedev_parse(data, len, rel, NULL);
+    g_assert_nonnull(dev);
+    return dev;
+}
+
+/* Render DEVICES with OPTS/PLACEMENT, all blocks inside one <devices> so the
+ * golden file is one document. */
+static char *render(GPtrArray *devices, const HostdevOpts *opts, const char *guest, gboolean all_functions)
+{
+    GuestPlacement placement;
+    g_assert_true(guest_placement_parse(guest, &placement, NULL));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) blocks = hostdev_render(devices, opts, &placement, all_functions, &error);
+    g_assert_no_error(error);
+    GString *out = g_string_new("<devices>\n");
+    for (guint i = 0; i < blocks->len; i++)
+        g_string_append_printf(out, "%s\n", (char *)blocks->pdata[i]);
+    g_string_append(out, "</devices>\n");
+    return g_string_free(out, FALSE);
+}
+
+static GPtrArray *devices_of(const char *first, ...)
+{
+    GPtrArray *devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *name = first; name; name = va_arg(ap, const char *))
+        g_ptr_array_add(devices, g_str_has_suffix(name, ":") ? NULL : load(name));
+    va_end(ap);
+    return devices;
+}
+
+static void test_pci_managed_default(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    g_autoptr(GPtrArray) devs = devices_of("pci_0000_03_00_1", NULL);
+    g_autofree char *out = render(devs, &opts, NULL, FALSE);
+    test_assert_golden_xml("hostdev/pci-default.xml", out);
+    /* exactly the shape of the design's example */
+    g_assert_nonnull(strstr(out, "<hostdev mode='subsystem' type='pci' managed='yes'>\n  <source>\n"
+                                 "    <address domain='0x0000' bus='0x03' slot='0x00' function='0x1'/>\n"
+                                 "  </source>\n</hostdev>"));
+}
+
+static void test_pci_every_option(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    opts.managed = FALSE;
+    opts.driver_vfio = TRUE;
+    opts.rom_bar = ROM_BAR_OFF;
+    opts.rom_file = g_strdup("/usr/share/vgabios/gpu.rom");
+    opts.boot_order = 2;
+    g_assert_true(hostdev_alias_normalize("gpu0", &opts.alias, NULL));
+    g_autoptr(GPtrArray) devs = devices_of("pci_0000_01_00_0", NULL);
+    g_autofree char *out = render(devs, &opts, "0000:00:10.0", FALSE);
+    test_assert_golden_xml("hostdev/pci-all-options.xml", out);
+    g_assert_nonnull(strstr(out, "<alias name='ua-gpu0'/>"));
+    hostdev_opts_clear(&opts);
+}
+
+static void test_multifunction(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    g_autoptr(GPtrArray) devs = devices_of("pci_0000_01_00_3", "pci_0000_01_00_0", "pci_0000_01_00_2",
+                                           "pci_0000_01_00_1", NULL);
+    g_autofree char *out = render(devs, &opts, "00:0a.0", TRUE);
+    test_assert_golden_xml("hostdev/gpu-all-functions.xml", out);
+    /* one slot, host function numbers, multifunction only on function 0 */
+    g_assert_cmpint(g_strv_length(g_strsplit(out, "multifunction='on'", -1)), ==, 2);
+    g_assert_nonnull(strstr(out, "slot='0x0a' function='0x3'/>"));
+}
+
+static void test_usb_and_mdev(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    g_autoptr(GPtrArray) devs = devices_of("usb_1_5", "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01", NULL);
+    g_ptr_array_add(devs, nodedev_from_spec("usb:002.003", NULL));
+    g_autofree char *out = render(devs, &opts, NULL, FALSE);
+    test_assert_golden_xml("hostdev/usb-mdev.xml", out);
+    g_assert_nonnull(strstr(out, "<vendor id='0x046d'/>"));
+    g_assert_nonnull(strstr(out, "<address bus='2' device='3'/>"));
+    g_assert_nonnull(strstr(out, "type='mdev' model='vfio-pci'"));
+}
+
+static void test_interface(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    opts.interface = TRUE;
+    opts.vlan = 42;
+    g_assert_true(hostdev_mac_normalize("52:54:00:AB:CD:EF", &opts.mac, NULL));
+    g_autoptr(GPtrArray) devs = devices_of("pci_0000_03_10_2", NULL);
+    g_autofree char *out = render(devs, &opts, NULL, FALSE);
+    test_assert_golden_xml("hostdev/vf-interface.xml", out);
+    g_assert_nonnull(strstr(out, "<mac address='52:54:00:ab:cd:ef'/>"));
+    hostdev_opts_clear(&opts);
+}
+
+static void test_refusals(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Nodedev) net = load("net_enp3s0_00_1b_21_aa_bb_cc");
+    g_assert_false(hostdev_check(net, &opts, &error));
+    g_assert_nonnull(strstr(error->message, "'net' node device"));
+    g_clear_error(&error);
+    g_autoptr(Nodedev) usb = load("usb_1_5");
+    opts.interface = TRUE;
+    g_assert_false(hostdev_check(usb, &opts, &error));
+    g_assert_error(error, VH_ERROR, VH_ERROR_USAGE);
+    g_clear_error(&error);
+    char *out = NULL;
+    g_assert_false(hostdev_alias_normalize("gpu.0", &out, &error));
+    g_clear_error(&error);
+    g_assert_false(hostdev_mac_normalize("01:00:5e:00:00:01", &out, &error));
+    g_assert_nonnull(strstr(error->message, "multicast"));
+    g_clear_error(&error);
+    g_assert_false(hostdev_mac_normalize("52:54:00:00:00", &out, &error));
+}
+
+static void test_schema_rejects(void)
+{
+    const char *bad[] = {
+        "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x03' "
+        "slot='0x20' function='0x0'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='pci' managed='yes'></hostdev>",
+        "<hostdev mode='capabilities' type='pci' managed='yes'><source><address domain='0x0000' bus='0x03' "
+        "slot='0x00' function='0x0'/></source></hostdev>",
+        "<interface type='hostdev'><source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' "
+        "function='0x0'/></source><vlan><tag id='5000'/></vlan></interface>",
+        "<disk/>",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) doc = validate_block(bad[i], &error);
+        g_assert_null(doc);
+        g_assert_nonnull(strstr(error->message, "hostdev.rng"));
+    }
+}
+
+/* Every block in every golden file passes hostdev.rng and, inside a
+ * minimal domain, libvirt's own domain.rng. */
+static void collect_golden(const char *dir, GPtrArray *files)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            collect_golden(path, files);
+        else if (g_str_has_suffix(name, ".xml"))
+            g_ptr_array_add(files, g_steal_pointer(&path));
+    }
+    g_dir_close(d);
+}
+
+static void test_schema_honest(void)
+{
+    g_autofree char *root = test_data_path("golden");
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    collect_golden(root, files);
+    guint blocks = 0;
+    for (guint i = 0; i < files->len; i++) {
+        g_autofree char *data = NULL;
+        g_assert_true(g_file_get_contents(files->pdata[i], &data, NULL, NULL));
+        /* golden files hold one block, a <devices> list, or a whole domain */
+        g_autofree char *wrapped = g_strconcat("<wrap>", data, "</wrap>", NULL);
+        g_autoptr(xmlDoc) doc = vh_xml_parse(wrapped, strlen(wrapped), files->pdata[i], NULL);
+        if (doc == NULL)
+            continue;
+        g_autoptr(GPtrArray) found = g_ptr_array_new();
+        xmlNode *top = vh_xml_child(xmlDocGetRootElement(doc), NULL);
+        xmlNode *list = vh_xml_is(top, "devices") ? top : vh_xml_is(top, "domain") ? vh_xml_child(top, "devices") : NULL;
+        for (xmlNode *n = list ? vh_xml_child(list, NULL) : top; n; n = vh_xml_next(n, NULL))
+            if (vh_xml_is(n, "hostdev") || (vh_xml_is(n, "interface") && vh_xml_prop_is(n, "type", "hostdev")))
+                g_ptr_array_add(found, n);
+        for (guint b = 0; b < found->len; b++) {
+            xmlBuffer *buf = xmlBufferCreate();
+            xmlNodeDump(buf, doc, found->pdata[b], 0, 0);
+            const char *block = (const char *)xmlBufferContent(buf);
+            g_autoptr(GError) error = NULL;
+            g_autoptr(xmlDoc) ok = validate_block(block, &error);
+            g_assert_no_error(error);
+            g_autofree char *domain = g_strdup_printf(
+                "<domain type='kvm'><name>t</name><memory>131072</memory><os><type arch='x86_64' "
+                "machine='pc'>hvm</type></os><devices>%s</devices></domain>", block);
+            g_autoptr(xmlDoc) ddoc = vh_xml_parse(domain, strlen(domain), "wrapped", NULL);
+            if (!validate_domain_schema(ddoc, files->pdata[i], &error))
+                g_error("%s: accepted by hostdev.rng but not by domain.rng: %s", (char *)files->pdata[i],
+                        error->message);
+            xmlBufferFree(buf);
+            blocks++;
+        }
+    }
+    g_test_message("%u golden blocks pass both hostdev.rng and libvirt's domain.rng", blocks);
+    g_assert_cmpuint(blocks, >=, 8);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/hostdev/pci/managed-default", test_pci_managed_default);
+    g_test_add_func("/hostdev/pci/every-option", test_pci_every_option);
+    g_test_add_func("/hostdev/pci/multifunction", test_multifunction);
+    g_test_add_func("/hostdev/usb-mdev", test_usb_and_mdev);
+    g_test_add_func("/hostdev/interface", test_interface);
+    g_test_add_func("/hostdev/refusals", test_refusals);
+    g_test_add_func("/hostdev/schema/rejects", test_schema_rejects);
+    g_test_add_func("/hostdev/schema/honest", test_schema_honest);
     return g_test_run();
 }

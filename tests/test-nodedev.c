@@ -1,6 +1,173 @@
-#include <glib.h>
+/* Node-device XML and DEVICE arguments -> device model. */
+#include <string.h>
+
+#include "errors.h"
+#include "nodedev.h"
+#include "testutil.h"
+
+static Nodedev *load(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("nodedev/%s.xml", name);
+    gsize len;
+    g_autofree char *data = test_data_read(rel, &len);
+    g_autoptr(GError) error = NULL;
+    Nodedev *dev = nodedev_parse(data, len, rel, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(dev);
+    return dev;
+}
+
+static void test_gpu_function(void)
+{
+    g_autoptr(Nodedev) dev = load("pci_0000_01_00_1");
+    g_assert_cmpint(dev->kind, ==, NODEDEV_PCI);
+    g_assert_cmpstr(dev->name, ==, "pci_0000_01_00_1");
+    g_assert_true(pci_addr_equal(&dev->pci, &(PciAddr){ 0, 1, 0, 1 }));
+    g_assert_cmpstr(nodedev_class_name(dev), ==, "audio");
+    g_assert_cmpstr(dev->driver, ==, "snd_hda_intel");
+    g_assert_cmpint(dev->iommu_group, ==, 14);
+    g_assert_cmpuint(dev->iommu_members->len, ==, 4);
+    g_assert_cmphex(dev->vendor_id, ==, 0x10de);
+    g_assert_null(dev->problem);
+}
+
+static void test_classes(void)
+{
+    static const struct {
+        const char *file;
+        const char *cls;
+    } cases[] = {
+        { "pci_0000_01_00_0", "gpu" },  { "pci_0000_01_00_2", "usb-controller" },
+        { "pci_0000_01_00_3", "serial-bus" }, { "pci_0000_03_00_0", "net" },
+        { "pci_0001_40_00_0", "storage" }, { "usb_1_5", "usb" },
+        { "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01", "mdev" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(Nodedev) dev = load(cases[i].file);
+        g_assert_cmpstr(nodedev_class_name(dev), ==, cases[i].cls);
+    }
+}
+
+static void test_sriov(void)
+{
+    g_autoptr(Nodedev) pf = load("pci_0000_03_00_0");
+    g_assert_false(pf->is_vf);
+    g_assert_cmpint(pf->vf_max, ==, 7);
+    g_assert_cmpuint(pf->vfs->len, ==, 2);
+    g_assert_true(pci_addr_equal(&g_array_index(pf->vfs, PciAddr, 1), &(PciAddr){ 0, 3, 0x10, 2 }));
+    g_autoptr(Nodedev) vf = load("pci_0000_03_10_0");
+    g_assert_true(vf->is_vf);
+    g_assert_true(pci_addr_equal(&vf->pf, &pf->pci));
+}
+
+static void test_mdev_types(void)
+{
+    g_autoptr(Nodedev) igpu = load("pci_0000_00_02_0");
+    g_assert_nonnull(igpu->mdev_types);
+    g_assert_cmpuint(igpu->mdev_types->len, ==, 2);
+    g_assert_cmpstr(((MdevType *)igpu->mdev_types->pdata[0])->device_api, ==, "vfio-pci");
+    g_autoptr(Nodedev) mdev = load("mdev_4b20d080_1b54_4048_85b3_a6a62d165c01");
+    g_assert_cmpstr(mdev->uuid, ==, "4b20d080-1b54-4048-85b3-a6a62d165c01");
+    g_assert_cmpint(mdev->iommu_group, ==, 41);
+}
+
+static void test_usb(void)
+{
+    g_autoptr(Nodedev) a = load("usb_1_5");
+    g_autoptr(Nodedev) b = load("usb_2_3");
+    g_assert_true(a->usb_has_ids && a->usb_has_busdev);
+    g_assert_cmpuint(a->usb_bus, ==, 1);
+    g_assert_cmpuint(a->usb_device, ==, 5);
+    g_assert_cmphex(a->product_id, ==, b->product_id);
+    g_assert_cmpuint(b->usb_bus, ==, 2);
+}
+
+static void test_other_device(void)
+{
+    g_autoptr(Nodedev) net = load("net_enp3s0_00_1b_21_aa_bb_cc");
+    g_assert_cmpint(net->kind, ==, NODEDEV_OTHER);
+    g_assert_cmpstr(net->capability, ==, "net");
+}
+
+static void expect_parse_error(const char *xml, const char *part)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Nodedev) dev = nodedev_parse(xml, strlen(xml), "input.xml", &error);
+    g_assert_null(dev);
+    g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
+    if (!strstr(error->message, part) || !strstr(error->message, "input.xml"))
+        g_error("message '%s' lacks '%s' or the input name", error->message, part);
+}
+
+static void test_bad_input(void)
+{
+    expect_parse_error("<device><name>x</name>", "malformed XML");
+    expect_parse_error("", "empty input");
+    expect_parse_error("<domain type='kvm'/>", "expected a node device");
+    expect_parse_error("<device><name>x</name></device>", "without <capability>");
+    expect_parse_error("<device><capability type='pci'><bus>1</bus></capability></device>", "<domain> missing");
+    expect_parse_error("<?xml version='1.0'?><!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><device>&x;</device>",
+                       "entity declarations are not accepted");
+    expect_parse_error("<device>\x01\x02", "malformed XML");
+    expect_parse_error("<device><capability type='usb_device'><bus>1</bus></capability></device>",
+                       "without <vendor> and <product>");
+    expect_parse_error("<device><capability type='pci'><domain>0</domain><bus>3</bus><slot>0</slot>"
+                       "<function>0</function><vendor id='0xzz'/></capability></device>", "<vendor id>");
+}
+
+static void test_out_of_range_kept_with_problem(void)
+{
+    /* a host listing keeps the device, but its address cannot be used */
+    const char *xml = "<device><name>odd</name><capability type='pci'><domain>0</domain><bus>3</bus>"
+                      "<slot>0</slot><function>9</function></capability></device>";
+    g_autoptr(Nodedev) dev = nodedev_parse(xml, strlen(xml), "odd.xml", NULL);
+    g_assert_nonnull(dev);
+    g_assert_nonnull(strstr(dev->problem, "<function> '9' is out of range"));
+    /* ... unless the name, which libvirt derives from sysfs, gives it */
+    const char *named = "<device><name>pci_0000_00_02_0</name><capability type='pci'><domain>0</domain>"
+                        "<bus>4294967295</bus><slot>2</slot><function>0</function></capability></device>";
+    g_autoptr(Nodedev) dev2 = nodedev_parse(named, strlen(named), "named.xml", NULL);
+    g_assert_null(dev2->problem);
+    g_assert_true(pci_addr_equal(&dev2->pci, &(PciAddr){ 0, 0, 2, 0 }));
+}
+
+static void test_specs(void)
+{
+    static const struct {
+        const char *spec;
+        DevSpecKind kind;
+    } cases[] = {
+        { "pci_0000_03_00_0", DEVSPEC_PCI_ADDRESS }, { "0000:03:00.0", DEVSPEC_PCI_ADDRESS },
+        { "03:00.0", DEVSPEC_PCI_ADDRESS }, { "03:00.0x", DEVSPEC_PCI_ADDRESS },
+        { "usb:046d:c52b", DEVSPEC_USB_IDS }, { "usb:001.005", DEVSPEC_USB_BUSDEV },
+        { "4b20d080-1b54-4048-85b3-a6a62d165c01", DEVSPEC_MDEV_UUID },
+        { "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01", DEVSPEC_MDEV_UUID },
+        { "dev.xml", DEVSPEC_XML }, { "-", DEVSPEC_XML }, { "usb_1_5", DEVSPEC_NODEDEV_NAME },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+        g_assert_cmpint(devspec_classify(cases[i].spec), ==, cases[i].kind);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Nodedev) mdev = nodedev_from_spec("mdev_4b20d080_1b54_4048_85b3_a6a62d165c01", &error);
+    g_assert_cmpstr(mdev->uuid, ==, "4b20d080-1b54-4048-85b3-a6a62d165c01");
+    g_autoptr(Nodedev) usb = nodedev_from_spec("usb:002.003", &error);
+    g_autofree char *label = nodedev_label(usb);
+    g_assert_cmpstr(label, ==, "usb 002.003");
+    g_assert_null(nodedev_from_spec("mdev_nope", &error));
+    g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/nodedev/gpu-function", test_gpu_function);
+    g_test_add_func("/nodedev/classes", test_classes);
+    g_test_add_func("/nodedev/sriov", test_sriov);
+    g_test_add_func("/nodedev/mdev-types", test_mdev_types);
+    g_test_add_func("/nodedev/usb", test_usb);
+    g_test_add_func("/nodedev/other", test_other_device);
+    g_test_add_func("/nodedev/bad-input", test_bad_input);
+    g_test_add_func("/nodedev/out-of-range", test_out_of_range_kept_with_problem);
+    g_test_add_func("/nodedev/specs", test_specs);
     return g_test_run();
 }
