@@ -221,7 +221,7 @@ static void print_entries(FILE *out, const GOptionEntry *entries)
                                                e->long_name, e->arg_description ? " " : "",
                                                e->arg_description ? e->arg_description : "");
         if (!e->short_name)
-            memmove(lhs, lhs + 2, strlen(lhs + 2) + 1);
+            memmove(lhs, lhs + 3, strlen(lhs + 3) + 1);
         fprintf(out, "  %s%-*s %s\n", e->short_name ? "" : "    ", e->short_name ? 30 : 26, lhs, e->description);
     }
 }

@@ -84,11 +84,20 @@ static char *render_block(const Nodedev *dev, const HostdevOpts *opts, guint ind
     return g_steal_pointer(&text);
 }
 
+/* Each device acceptable with OPTS, and none named twice. */
 static gboolean check_all(GPtrArray *devices, const HostdevOpts *opts, GError **error)
 {
-    for (guint i = 0; i < devices->len; i++)
+    for (guint i = 0; i < devices->len; i++) {
         if (!hostdev_check(devices->pdata[i], opts, error))
             return FALSE;
+        for (guint j = 0; j < i; j++) {
+            if (nodedev_same_source(devices->pdata[j], devices->pdata[i])) {
+                g_autofree char *label = nodedev_label(devices->pdata[i]);
+                g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s is given twice", label);
+                return FALSE;
+            }
+        }
+    }
     return TRUE;
 }
 
@@ -352,12 +361,6 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
             g_autofree char *desc = domdoc_describe(existing);
             g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s already has %s: %s", domdoc_what(dd), label, desc);
             return FALSE;
-        }
-        for (guint j = 0; j < i; j++) {
-            if (nodedev_same_source(devices->pdata[j], dev)) {
-                g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s is given twice", label);
-                return FALSE;
-            }
         }
     }
 
