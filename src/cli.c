@@ -192,8 +192,14 @@ GPtrArray *cli_resolve_devices(char **specs, gboolean all_functions, GError **er
     guint given = devices->len;
     for (guint i = 0; i < given; i++) {
         Nodedev *dev = devices->pdata[i];
-        if (dev->kind != NODEDEV_PCI || dev->iommu_members == NULL)
+        if (dev->kind != NODEDEV_PCI)
             continue;
+        if (dev->iommu_members == NULL) {
+            g_autofree char *label = nodedev_label(dev);
+            cli_note("--all-functions: the other functions of %s are unknown without its node-device XML; "
+                     "only the functions named are used", label);
+            continue;
+        }
         for (guint m = 0; m < dev->iommu_members->len; m++) {
             const PciAddr *a = &g_array_index(dev->iommu_members, PciAddr, m);
             gboolean known = !pci_addr_same_slot(a, &dev->pci);
