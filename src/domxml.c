@@ -198,28 +198,13 @@ char *domdoc_describe(xmlNode *device)
     return g_strdup_printf("%s (line %u)", detail ? detail : name, line);
 }
 
-static gboolean read_pci_attrs(xmlNode *el, PciAddr *addr, const char *what, GError **error)
-{
-    static const char *const names[] = { "domain", "bus", "slot", "function" };
-    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
-    guint v[4] = { 0 };
-    for (int i = 0; i < 4; i++) {
-        g_autofree char *text = vh_xml_prop(el, names[i]);
-        g_autofree char *label = g_strdup_printf("%s: %s at line %u", what, names[i], vh_xml_line(el));
-        if (text && !pci_attr_parse(text, label, maxima[i], &v[i], error))
-            return FALSE;
-    }
-    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
-    return TRUE;
-}
-
 gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error)
 {
     *present = FALSE;
     VH_XML_FOREACH_CHILD(a, device, "address") {
         if (vh_xml_prop_is(a, "type", "pci")) {
             *present = TRUE;
-            return read_pci_attrs(a, addr, "guest address", error);
+            return nodedev_read_address(a, FALSE, addr, "guest address", error);
         }
     }
     return TRUE;
@@ -244,7 +229,7 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
     xmlNode *addr = vh_xml_child(source, "address");
     if (g_strcmp0(type, "pci") == 0 && addr) {
         dev = nodedev_new(NODEDEV_PCI);
-        if (!read_pci_attrs(addr, &dev->pci, "hostdev source", error))
+        if (!nodedev_read_address(addr, FALSE, &dev->pci, "hostdev source", error))
             return NULL;
     } else if (g_strcmp0(type, "usb") == 0) {
         dev = nodedev_new(NODEDEV_USB);

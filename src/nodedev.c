@@ -62,21 +62,20 @@ static gboolean read_decimal_child(xmlNode *cap, const char *name, guint max, gu
     return pci_attr_parse(text, label, max, value, error);
 }
 
-/* <address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/> */
-static gboolean read_address_attrs(xmlNode *el, PciAddr *addr, const char *what, GError **error)
+gboolean nodedev_read_address(xmlNode *el, gboolean all_required, PciAddr *addr, const char *what, GError **error)
 {
     static const char *const names[] = { "domain", "bus", "slot", "function" };
     static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
-    guint v[4];
+    guint v[4] = { 0 };
     for (int i = 0; i < 4; i++) {
         g_autofree char *text = vh_xml_prop(el, names[i]);
-        g_autofree char *label = g_strdup_printf("%s: address %s", what, names[i]);
-        if (text == NULL) {
+        g_autofree char *label = g_strdup_printf("%s: %s at line %u", what, names[i], vh_xml_line(el));
+        if (text == NULL && all_required) {
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <address> without %s at line %u",
                         what, names[i], vh_xml_line(el));
             return FALSE;
         }
-        if (!pci_attr_parse(text, label, maxima[i], &v[i], error))
+        if (text && !pci_attr_parse(text, label, maxima[i], &v[i], error))
             return FALSE;
     }
     *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
@@ -88,7 +87,7 @@ static GArray *read_address_list(xmlNode *parent, const char *what, GError **err
     g_autoptr(GArray) list = g_array_new(FALSE, FALSE, sizeof(PciAddr));
     VH_XML_FOREACH_CHILD(el, parent, "address") {
         PciAddr a;
-        if (!read_address_attrs(el, &a, what, error))
+        if (!nodedev_read_address(el, TRUE, &a, what, error))
             return NULL;
         g_array_append_val(list, a);
     }
@@ -160,7 +159,7 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
         if (g_strcmp0(type, "phys_function") == 0) {
             xmlNode *a = vh_xml_child(sub, "address");
             if (a) {
-                if (!read_address_attrs(a, &dev->pf, what, error))
+                if (!nodedev_read_address(a, TRUE, &dev->pf, what, error))
                     return FALSE;
                 dev->is_vf = TRUE;
             }

@@ -56,6 +56,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Nodedev, nodedev_free)
 
 /* Parse one <device> element. WHAT names the input in error messages. */
 Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error);
+/* <address domain= bus= slot= function=/> attributes (hex or decimal, as
+ * libvirt reads them); missing ones are 0 unless ALL_REQUIRED. */
+gboolean nodedev_read_address(xmlNode *el, gboolean all_required, PciAddr *addr, const char *what, GError **error);
 /* Parse a whole nodedev document (root <device>). */
 Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error);
 
