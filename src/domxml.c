@@ -96,8 +96,9 @@ DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **err
         return NULL;
     xmlNode *root = xmlDocGetRootElement(dd->doc);
     if (!vh_xml_is(root, "domain")) {
+        g_autofree char *name = vh_error_quote((const char *)root->name);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s: root element is <%s>, expected a libvirt domain (<domain>)", what, (const char *)root->name);
+                    "%s: root element is <%s>, expected a libvirt domain (<domain>)", what, name);
         return NULL;
     }
     g_autoptr(GError) span_error = NULL;
@@ -322,6 +323,34 @@ static xmlNode *new_dom_node(DomDoc *dd, xmlDoc *block, gsize offset)
     return copy;
 }
 
+/* Where a block goes that should follow whatever ends at POS: the end of
+ * POS's line (before its CR LF / LF), when the rest of that line holds only
+ * comments, whitespace or stray text, so that a trailing comment stays with
+ * the element it annotates and the new block gets lines of its own (which a
+ * later removal takes away whole). POS itself when another tag follows on
+ * the same line. */
+static gsize insertion_point(const DomDoc *dd, gsize pos)
+{
+    gsize p = pos;
+    while (p < dd->len && dd->data[p] != '\n') {
+        if (dd->data[p] == '<') {
+            if (dd->len - p < 4 || memcmp(dd->data + p, "<!--", 4) != 0)
+                return pos;
+            const char *end = g_strstr_len(dd->data + p + 4, (gssize)(dd->len - p - 4), "-->");
+            if (end == NULL)
+                return pos;
+            p = (gsize)(end - dd->data) + 3;
+            continue;
+        }
+        p++;
+    }
+    if (p >= dd->len)
+        return pos;
+    if (p > pos && dd->data[p - 1] == '\r')
+        p--;
+    return p;
+}
+
 xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error)
 {
     xmlNode *root = xmlDocGetRootElement(block);
@@ -355,27 +384,38 @@ xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block,
     xmlNode *copy;
     char *text = indent ? indent_block(dd, indent, block_text) : g_strdup(block_text);
     if (after) {
-        offset = vh_xml_span(dd->spans, after)->end;
+        const XmlSpan *span = vh_xml_span(dd->spans, after);
+        /* a block added earlier in this edit has a zero-width span: follow it exactly */
+        offset = span->start == span->end ? span->end : insertion_point(dd, span->end);
         copy = new_dom_node(dd, block, offset);
         xmlAddNextSibling(after, copy);
     } else {
-        /* first child: just after <devices> */
-        offset = vh_xml_span(dd->spans, dd->devices)->start_end;
+        /* first child: on the line after <devices> */
+        const XmlSpan *devices = vh_xml_span(dd->spans, dd->devices);
+        offset = devices->start_end;
         copy = new_dom_node(dd, block, offset);
         if (dd->devices->children)
             xmlAddPrevSibling(dd->devices->children, copy);
         else
             xmlAddChild(dd->devices, copy);
-        if (indent && vh_xml_child(dd->devices, NULL) == copy && vh_xml_next(copy, NULL) == NULL) {
-            /* <devices></devices>: close on a line of its own */
+        gsize end_tag = devices->end_tag;
+        if (indent && memchr(dd->data + offset, '\n', end_tag - offset) == NULL) {
+            /* <devices></devices> on one line: </devices> moves to a line
+             * of its own; whitespace between the tags gives way, anything
+             * else (a comment) is kept before the new block */
             g_autofree char *outer = node_indent(dd, dd->devices);
             char *closing = g_strconcat(text, dd->newline, outer ? outer : "", NULL);
             g_free(text);
             text = closing;
-            gsize end_tag = vh_xml_span(dd->spans, dd->devices)->end_tag;
-            add_splice(dd, offset, end_tag - offset, text);
+            gboolean blank = TRUE;
+            for (gsize p = offset; p < end_tag && blank; p++)
+                blank = g_ascii_isspace(dd->data[p]);
+            add_splice(dd, blank ? offset : end_tag, blank ? end_tag - offset : 0, text);
             return copy;
         }
+        offset = insertion_point(dd, offset);
+        XmlSpan *mine = &g_array_index(dd->spans, XmlSpan, dd->spans->len - 1);
+        *mine = (XmlSpan){ offset, offset, offset, offset };
     }
     add_splice(dd, offset, 0, text);
     return copy;
@@ -395,9 +435,18 @@ gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
     gsize line_end = end;
     while (line_end < dd->len && (dd->data[line_end] == ' ' || dd->data[line_end] == '\t' || dd->data[line_end] == '\r'))
         line_end++;
-    if ((line_start == 0 || dd->data[line_start - 1] == '\n') && line_end < dd->len && dd->data[line_end] == '\n') {
+    gboolean own_line_start = line_start > 0 && dd->data[line_start - 1] == '\n';
+    if ((line_start == 0 || own_line_start) && line_end < dd->len && dd->data[line_end] == '\n') {
         start = line_start;
         end = line_end + 1;
+    } else if (own_line_start && end < dd->len && dd->data[end] == '<' &&
+               (dd->len - end < 4 || memcmp(dd->data + end, "<!--", 4) != 0)) {
+        /* "\n  <hostdev>...</hostdev></devices>": the line break and
+         * indentation before the element go with it (the inverse of an
+         * insertion in front of a tag on the same line) */
+        start = line_start - 1;
+        if (start > 0 && dd->data[start - 1] == '\r')
+            start--;
     }
     add_splice(dd, start, end - start, NULL);
     xmlUnlinkNode(device);

@@ -19,3 +19,13 @@ enum {
 };
 
 int vh_error_exit_code(const GError *error);
+
+/* MESSAGE as one line of text: control characters (a newline in a file name
+ * or argument, say) are shown as \n, \r, \t or \xNN. */
+char *vh_error_line(const char *message);
+
+/* An input value quoted in a message: at most 40 bytes of it (cut at a
+ * character boundary, "..." appended), control characters escaped as by
+ * vh_error_line(), so that junk in an attribute or argument never floods
+ * the terminal or breaks the message's line. */
+char *vh_error_quote(const char *text);

@@ -24,7 +24,7 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
     if (dev->kind == NODEDEV_OTHER) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
                     "%s is a '%s' node device, not a PCI, USB or mdev device that can be passed through",
-                    label, dev->capability ? dev->capability : "?");
+                    label, dev->capability && strlen(dev->capability) < 40 ? dev->capability : "?");
         return FALSE;
     }
     if (dev->problem) {

@@ -15,7 +15,8 @@
 static int report(GError *error)
 {
     int code = vh_error_exit_code(error);
-    fprintf(stderr, "virt-hostdev: error: %s\n", error->message);
+    g_autofree char *line = vh_error_line(error->message);
+    fprintf(stderr, "virt-hostdev: error: %s\n", line);
     g_error_free(error);
     return code;
 }

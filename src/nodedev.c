@@ -131,7 +131,8 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
     if ((el = vh_xml_child(cap, "class"))) {
         g_autofree char *text = vh_xml_text(el);
         guint cls;
-        if (!pci_attr_parse(text, "<class>", 0xffffff, &cls, error))
+        g_autofree char *label = g_strdup_printf("%s: <class>", what);
+        if (!pci_attr_parse(text, label, 0xffffff, &cls, error))
             return FALSE;
         dev->pci_class = cls;
     }
@@ -148,7 +149,8 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
     if ((el = vh_xml_child(cap, "iommuGroup"))) {
         g_autofree char *number = vh_xml_prop(el, "number");
         guint n;
-        if (!pci_attr_parse(number, "<iommuGroup number>", G_MAXINT, &n, error))
+        g_autofree char *label = g_strdup_printf("%s: <iommuGroup number>", what);
+        if (!pci_attr_parse(number, label, G_MAXINT, &n, error))
             return FALSE;
         dev->iommu_group = (gint)n;
         if (!(dev->iommu_members = read_address_list(el, what, error)))
@@ -166,12 +168,16 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
         } else if (g_strcmp0(type, "virt_functions") == 0) {
             g_autofree char *max = vh_xml_prop(sub, "maxCount");
             guint m = 0;
-            if (max && !pci_attr_parse(max, "<capability type='virt_functions' maxCount>", G_MAXINT, &m, error))
+            g_autofree char *label = g_strdup_printf("%s: <capability type='virt_functions' maxCount>", what);
+            if (max && !pci_attr_parse(max, label, G_MAXINT, &m, error))
                 return FALSE;
+            /* a repeated capability replaces the earlier one */
+            g_clear_pointer(&dev->vfs, g_array_unref);
             if (!(dev->vfs = read_address_list(sub, what, error)))
                 return FALSE;
             dev->vf_max = max ? (gint)m : (gint)dev->vfs->len;
         } else if (g_strcmp0(type, "mdev_types") == 0) {
+            g_clear_pointer(&dev->mdev_types, g_ptr_array_unref);
             dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
             VH_XML_FOREACH_CHILD(t, sub, "type") {
                 MdevType *mt = g_new0(MdevType, 1);
@@ -228,9 +234,10 @@ static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GEr
     dev->uuid = vh_xml_text(vh_xml_child(cap, "uuid"));
     if (dev->uuid == NULL)
         dev->uuid = uuid_from_mdev_name(dev->name);
-    if (dev->uuid == NULL || !uuid_is_valid(dev->uuid))
-        dev->problem = g_strdup_printf("%s: mediated device %s without a valid UUID", what,
-                                       dev->name ? dev->name : "");
+    if (dev->uuid == NULL || !uuid_is_valid(dev->uuid)) {
+        g_autofree char *name = vh_error_quote(dev->name ? dev->name : "");
+        dev->problem = g_strdup_printf("%s: mediated device %s without a valid UUID", what, name);
+    }
     dev->mdev_type = vh_xml_prop(vh_xml_child(cap, "type"), "id");
     if ((cap = vh_xml_child(cap, "iommuGroup"))) {
         g_autofree char *number = vh_xml_prop(cap, "number");
@@ -244,9 +251,10 @@ static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GEr
 Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error)
 {
     if (!vh_xml_is(device, "device")) {
+        g_autofree char *root = vh_error_quote(device ? (const char *)device->name : "?");
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
                     "%s: root element is <%s>, expected a node device (<device>, as virsh nodedev-dumpxml prints)",
-                    what, device ? (const char *)device->name : "?");
+                    what, root);
         return NULL;
     }
     xmlNode *cap = vh_xml_child(device, "capability");
@@ -349,7 +357,7 @@ char *nodedev_label(const Nodedev *dev)
     case NODEDEV_OTHER:
         break;
     }
-    return g_strdup(dev->name ? dev->name : "?");
+    return vh_error_quote(dev->name ? dev->name : "?");
 }
 
 const char *nodedev_class_name(const Nodedev *dev)

@@ -4,6 +4,8 @@
 
 #include "errors.h"
 
+#define shown vh_error_quote
+
 #define PCI_SYNTAX "expected [DDDD:]BB:SS.F in hex, e.g. 0000:03:00.0"
 
 static const struct {
@@ -66,7 +68,8 @@ static gboolean pci_addr_range_error(const char *text, const PciAddr *addr, GErr
     g_autoptr(GError) range = NULL;
     if (pci_addr_check(addr, &range))
         return TRUE;
-    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "PCI address '%s': %s", text, range->message);
+    g_autofree char *t = shown(text);
+    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "PCI address '%s': %s", t, range->message);
     return FALSE;
 }
 
@@ -76,6 +79,7 @@ gboolean pci_addr_parse(const char *text, PciAddr *addr, GError **error)
     int nparts = 0;
     const char *p = text;
     char seps[3] = { 0 };
+    g_autofree char *t = text ? shown(text) : NULL;
 
     if (text == NULL || *text == '\0') {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "empty PCI address: " PCI_SYNTAX);
@@ -84,12 +88,12 @@ gboolean pci_addr_parse(const char *text, PciAddr *addr, GError **error)
     while (nparts < 4) {
         if (*p == '-' || *p == '+') {
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                        "invalid PCI address '%s': signs are not allowed; " PCI_SYNTAX, text);
+                        "invalid PCI address '%s': signs are not allowed; " PCI_SYNTAX, t);
             return FALSE;
         }
         if (!read_hex(&p, &parts[nparts])) {
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                        "invalid PCI address '%s': " PCI_SYNTAX, text);
+                        "invalid PCI address '%s': " PCI_SYNTAX, t);
             return FALSE;
         }
         nparts++;
@@ -102,8 +106,9 @@ gboolean pci_addr_parse(const char *text, PciAddr *addr, GError **error)
         break;
     }
     if (*p != '\0') {
+        g_autofree char *rest = shown(p);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid PCI address '%s': unexpected '%s' at the end; " PCI_SYNTAX, text, p);
+                    "invalid PCI address '%s': unexpected '%s' at the end; " PCI_SYNTAX, t, rest);
         return FALSE;
     }
     if (nparts == 4 && seps[0] == ':' && seps[1] == ':' && seps[2] == '.') {
@@ -112,7 +117,7 @@ gboolean pci_addr_parse(const char *text, PciAddr *addr, GError **error)
         *addr = (PciAddr){ 0, parts[0], parts[1], parts[2] };
     } else {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid PCI address '%s': " PCI_SYNTAX, text);
+                    "invalid PCI address '%s': " PCI_SYNTAX, t);
         return FALSE;
     }
     return pci_addr_range_error(text, addr, error);
@@ -135,23 +140,25 @@ gboolean pci_addr_parse_nodedev_name(const char *name, PciAddr *addr, GError **e
 {
     const char *p;
     guint parts[4];
+    g_autofree char *t = shown(name);
 
     if (!g_str_has_prefix(name, "pci_")) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", name);
+                    "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", t);
         return FALSE;
     }
     p = name + 4;
     for (int i = 0; i < 4; i++) {
         if (!read_hex(&p, &parts[i]) || (i < 3 && *p++ != '_')) {
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                        "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", name);
+                        "'%s' is not a PCI node-device name (pci_DDDD_BB_SS_F)", t);
             return FALSE;
         }
     }
     if (*p != '\0') {
+        g_autofree char *rest = shown(p);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "'%s' is not a PCI node-device name: unexpected '%s' at the end", name, p);
+                    "'%s' is not a PCI node-device name: unexpected '%s' at the end", t, rest);
         return FALSE;
     }
     *addr = (PciAddr){ parts[0], parts[1], parts[2], parts[3] };
@@ -169,8 +176,9 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty value", what);
         return FALSE;
     }
+    g_autofree char *t = shown(text);
     if (*text == '-') {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, text);
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, t);
         return FALSE;
     }
     if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
@@ -178,7 +186,7 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
         digits = text + 2;
     }
     if (*digits == '\0') {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, text);
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, t);
         return FALSE;
     }
     for (const char *s = digits; *s; s++) {
@@ -186,10 +194,11 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
         if (d < 0) {
             if (base == 10 && hex_only_with_prefix && g_ascii_isxdigit(*s))
                 g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                            "%s '%s' is not a decimal number (write hex as 0x%s)", what, text, text);
-            else
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                            "%s '%s': unexpected '%s'", what, text, s);
+                            "%s '%s' is not a decimal number (write hex as 0x%s)", what, t, t);
+            else {
+                g_autofree char *rest = shown(s);
+                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': unexpected '%s'", what, t, rest);
+            }
             return FALSE;
         }
         v = v * base + (guint)d;
@@ -198,7 +207,7 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
     }
     if (v > max) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, text, max, max);
+                    "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, t, max, max);
         return FALSE;
     }
     *value = (guint)v;
@@ -234,6 +243,7 @@ char *pci_addr_format(const PciAddr *a, PciFormat format)
 
 gboolean pci_format_parse(const char *text, PciFormat *format, GError **error)
 {
+    g_autofree char *t = shown(text);
     static const char *const names[] = { "pci", "name", "xml", "attrs" };
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         if (g_strcmp0(text, names[i]) == 0) {
@@ -242,7 +252,7 @@ gboolean pci_format_parse(const char *text, PciFormat *format, GError **error)
         }
     }
     g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                "unknown --format '%s' (expected pci, name, xml or attrs)", text);
+                "unknown --format '%s' (expected pci, name, xml or attrs)", t);
     return FALSE;
 }
 
@@ -269,20 +279,21 @@ int pci_addr_compare(const PciAddr *a, const PciAddr *b)
 
 gboolean usb_busdev_parse(const char *text, guint *bus, guint *device, GError **error)
 {
+    g_autofree char *t = shown(text);
     g_auto(GStrv) parts = g_strsplit(text, ".", -1);
     if (g_strv_length(parts) != 2) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB bus.device '%s': expected BBB.DDD (decimal, as lsusb prints)", text);
+                    "invalid USB bus.device '%s': expected BBB.DDD (decimal, as lsusb prints)", t);
         return FALSE;
     }
-    g_autofree char *bus_what = g_strdup_printf("USB bus in '%s'", text);
-    g_autofree char *dev_what = g_strdup_printf("USB device in '%s'", text);
+    g_autofree char *bus_what = g_strdup_printf("USB bus in '%s'", t);
+    g_autofree char *dev_what = g_strdup_printf("USB device in '%s'", t);
     if (!parse_unsigned(parts[0], bus_what, 255, TRUE, bus, error) ||
         !parse_unsigned(parts[1], dev_what, 255, TRUE, device, error))
         return FALSE;
     if (*bus == 0 || *device == 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB bus.device '%s': bus and device numbers start at 1", text);
+                    "invalid USB bus.device '%s': bus and device numbers start at 1", t);
         return FALSE;
     }
     return TRUE;
@@ -298,10 +309,11 @@ static gboolean parse_hex4(const char *s, guint *value)
 
 gboolean usb_ids_parse(const char *text, guint *vendor, guint *product, GError **error)
 {
+    g_autofree char *t = shown(text);
     g_auto(GStrv) parts = g_strsplit(text, ":", -1);
     if (g_strv_length(parts) != 2 || !parse_hex4(parts[0], vendor) || !parse_hex4(parts[1], product)) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB vendor:product '%s': expected VVVV:PPPP in hex, e.g. 046d:c52b", text);
+                    "invalid USB vendor:product '%s': expected VVVV:PPPP in hex, e.g. 046d:c52b", t);
         return FALSE;
     }
     return TRUE;

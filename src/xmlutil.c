@@ -28,6 +28,54 @@ static void vh_xml_init(void)
     }
 }
 
+/* What the DOCTYPE guard saw; the parser is stopped at the first refusal. */
+typedef enum {
+    DOCTYPE_OK,
+    DOCTYPE_EXTERNAL_ID,     /* <!DOCTYPE d SYSTEM "..."> / PUBLIC */
+    DOCTYPE_INTERNAL_SUBSET, /* <!DOCTYPE d [ ... ]> */
+} DoctypeVerdict;
+
+typedef struct {
+    DoctypeVerdict verdict;
+    internalSubsetSAXFunc internal_subset;
+} DoctypeGuard;
+
+/* Called when the parser has read "<!DOCTYPE name ExternalID?" and stands
+ * on the '[' of an internal subset or on the closing '>'. Only the plain
+ * form is let through, so no declaration (entity, element, attribute) is
+ * ever parsed and nothing outside the input is ever named. */
+static void guard_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                                  const xmlChar *system_id)
+{
+    xmlParserCtxt *ctxt = ctx;
+    DoctypeGuard *guard = ctxt->_private;
+    if (external_id || system_id)
+        guard->verdict = DOCTYPE_EXTERNAL_ID;
+    else if (ctxt->input && ctxt->input->cur < ctxt->input->end && *ctxt->input->cur == '[')
+        guard->verdict = DOCTYPE_INTERNAL_SUBSET;
+    if (guard->verdict != DOCTYPE_OK) {
+        xmlStopParser(ctxt);
+        return;
+    }
+    guard->internal_subset(ctx, name, external_id, system_id);
+}
+
+/* libxml2's message as one short line of printable text: its first line
+ * only (a second one may quote the input's bytes), at most 160 bytes. */
+static char *xml_message_line(const char *message)
+{
+    g_autofree char *first = g_strndup(message ? message : "", strcspn(message ? message : "", "\r\n"));
+    g_strstrip(first);
+    GString *out = g_string_new(NULL);
+    for (const char *p = first; *p && out->len < 160; p++)
+        g_string_append_c(out, g_ascii_isprint(*p) ? *p : '?');
+    if (*first && out->len == 160)
+        g_string_append(out, "...");
+    if (out->len == 0)
+        g_string_append(out, "not well-formed");
+    return g_string_free(out, FALSE);
+}
+
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
 {
     vh_xml_init();
@@ -44,22 +92,36 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: binary data (NUL byte), expected an XML document", what);
         return NULL;
     }
-    if (g_strstr_len(data, (gssize)len, "<!ENTITY") != NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s: entity declarations are not accepted (possible XXE or entity expansion attack)", what);
-        return NULL;
-    }
 
     xmlParserCtxt *ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL)
+    if (ctxt == NULL || ctxt->sax == NULL)
         g_error("out of memory");
+    DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset };
+    ctxt->_private = &guard;
+    ctxt->sax->internalSubset = guard_internal_subset;
+    /* no NOENT (entities are never substituted), no DTDLOAD / DTDATTR /
+     * DTDVALID (no DTD is read), NONET (nothing is fetched), no HUGE (the
+     * parser keeps its depth and size limits) */
     xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                     XML_PARSE_NOCDATA);
-    if (doc == NULL || !ctxt->wellFormed) {
+    if (guard.verdict != DOCTYPE_OK) {
+        if (guard.verdict == DOCTYPE_EXTERNAL_ID)
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "%s: DOCTYPE with an external DTD (SYSTEM/PUBLIC) is not accepted; "
+                        "only a plain <!DOCTYPE NAME> is", what);
+        else if (g_strstr_len(data, (gssize)len, "<!ENTITY") != NULL)
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "%s: entity declarations are not accepted (possible XXE or entity expansion attack)", what);
+        else
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "%s: DOCTYPE internal subsets are not accepted; only a plain <!DOCTYPE NAME> is", what);
+        if (doc)
+            xmlFreeDoc(doc);
+        doc = NULL;
+    } else if (doc == NULL || !ctxt->wellFormed) {
         const xmlError *err = xmlCtxtGetLastError(ctxt);
-        g_autofree char *msg = g_strdup(err && err->message ? err->message : "not well-formed");
-        g_strstrip(msg);
+        g_autofree char *msg = xml_message_line(err ? err->message : NULL);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: malformed XML at line %d: %s",
                     what, err ? err->line : 0, msg);
         if (doc)
@@ -70,6 +132,7 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
         xmlFreeDoc(doc);
         doc = NULL;
     }
+    ctxt->_private = NULL;
     xmlFreeParserCtxt(ctxt);
     return doc;
 }
