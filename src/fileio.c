@@ -13,6 +13,30 @@
 #include "errors.h"
 #include "xmlutil.h"
 
+#ifdef VH_FAULT_INJECTION
+/* Test builds only (tests/meson.build builds virt-hostdev-fault with this):
+ * VIRT_HOSTDEV_FAULT=STEP makes that step of an atomic replace fail with EIO,
+ * VIRT_HOSTDEV_FAULT_TRACE=FILE appends the name of every step taken. */
+static gboolean fault(const char *step)
+{
+    const char *trace = g_getenv("VIRT_HOSTDEV_FAULT_TRACE");
+    if (trace) {
+        FILE *f = fopen(trace, "a");
+        if (f) {
+            fprintf(f, "%s\n", step);
+            fclose(f);
+        }
+    }
+    if (g_strcmp0(g_getenv("VIRT_HOSTDEV_FAULT"), step) == 0) {
+        errno = EIO;
+        return TRUE;
+    }
+    return FALSE;
+}
+#else
+#define fault(step) FALSE
+#endif
+
 static gboolean read_fd(int fd, const char *label, char **data, gsize *len, GError **error)
 {
     GString *buf = g_string_sized_new(8192);
@@ -87,6 +111,7 @@ FileLock *fileio_lock(const char *path, GError **error)
         }
         while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
             ;
+        (void)fault("lock");
         struct stat held, now;
         if (fstat(fd, &held) == 0 && stat(real, &now) == 0 && held.st_ino == now.st_ino && held.st_dev == now.st_dev) {
             FileLock *lock = g_new0(FileLock, 1);
@@ -120,6 +145,8 @@ static gboolean write_all(int fd, const char *data, gsize len)
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n == 0)
+            errno = ENOSPC;
         if (n <= 0)
             return FALSE;
         data += n;
@@ -133,7 +160,7 @@ static gboolean fsync_dir(const char *dir)
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return FALSE;
-    gboolean ok = fsync(fd) == 0;
+    gboolean ok = !fault("fsync-dir") && fsync(fd) == 0;
     close(fd);
     return ok;
 }
@@ -155,7 +182,7 @@ gboolean fileio_replace(const char *path, const char *data, gsize len, const cha
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot write %s: %s", path, g_strerror(e));
         return FALSE;
     }
-    int fd = g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, st.st_mode & 07777);
+    int fd = fault("mkstemp") ? -1 : g_mkstemp_full(tmpl, O_WRONLY | O_CLOEXEC, st.st_mode & 07777);
     if (fd < 0) {
         int e = errno;
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot write %s: cannot create a temporary file in %s: %s",
@@ -163,9 +190,10 @@ gboolean fileio_replace(const char *path, const char *data, gsize len, const cha
         return FALSE;
     }
     int e = 0;
-    if (fchmod(fd, st.st_mode & 07777) != 0 ||
-        (fchown(fd, st.st_uid, st.st_gid) != 0 && geteuid() == 0) ||
-        !write_all(fd, data, len) || fsync(fd) != 0)
+    errno = 0;
+    if (fault("fchmod") || fchmod(fd, st.st_mode & 07777) != 0 ||
+        ((fault("fchown") || fchown(fd, st.st_uid, st.st_gid) != 0) && geteuid() == 0) ||
+        fault("write") || !write_all(fd, data, len) || fault("fsync") || fsync(fd) != 0)
         e = errno ? errno : EIO;
     if (close(fd) != 0 && e == 0)
         e = errno;
@@ -173,7 +201,8 @@ gboolean fileio_replace(const char *path, const char *data, gsize len, const cha
         g_autofree char *backup = g_strconcat(real, backup_suffix, NULL);
         g_autofree char *backup_tmp = g_strconcat(tmpl, ".bak", NULL);
         /* a hard link keeps the old bytes; renamed into place atomically */
-        if (link(real, backup_tmp) != 0 || rename(backup_tmp, backup) != 0) {
+        if (fault("link") || link(real, backup_tmp) != 0 || fault("rename-backup") ||
+            rename(backup_tmp, backup) != 0) {
             e = errno;
             g_unlink(backup_tmp);
             g_unlink(tmpl);
@@ -181,7 +210,7 @@ gboolean fileio_replace(const char *path, const char *data, gsize len, const cha
             return FALSE;
         }
     }
-    if (e == 0 && rename(tmpl, real) != 0)
+    if (e == 0 && (fault("rename") || rename(tmpl, real) != 0))
         e = errno;
     if (e != 0) {
         g_unlink(tmpl);
