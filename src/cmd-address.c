@@ -17,7 +17,7 @@ static const GOptionEntry *const address_options[] = { address_entries, NULL };
 /* Numeric components are words without ':' or '.' ("0", "26", "0x1a", "-1"). */
 static gboolean is_component(const char *arg)
 {
-    return *arg && strpbrk(arg, ":._/") == NULL && !g_str_has_suffix(arg, ".xml") &&
+    return strpbrk(arg, ":._/") == NULL && !g_str_has_suffix(arg, ".xml") &&
            strspn(arg, "0123456789abcdefABCDEFxX-+") == strlen(arg);
 }
 

@@ -224,6 +224,14 @@ static gboolean check_collision(DomDoc *dd, AddressMap *map, const PciAddr *a, g
 {
     xmlNode *holder = NULL;
     g_autofree char *text = pci_addr_format(a, PCI_FORMAT_PCI);
+    /* slots the machine type itself occupies, never listed in the XML */
+    gboolean q35 = domdoc_machine(dd) == MACHINE_Q35;
+    if (a->domain == 0 && a->bus == 0 && (a->slot == 0 || a->slot == (q35 ? 0x1fu : 0x01u))) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s belongs to the machine's built-in %s",
+                    domdoc_what(dd), text,
+                    a->slot == 0 ? "host bridge" : q35 ? "ICH9 (LPC, SATA, SMBus)" : "PIIX3 (ISA, IDE, USB, ACPI)");
+        return FALSE;
+    }
     if (address_map_lookup(map, a, &holder)) {
         g_autofree char *desc = holder ? domdoc_describe(holder) : g_strdup("another device of this edit");
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s is already used by %s",

@@ -225,9 +225,20 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
     } else if (!vh_xml_is(device, "hostdev")) {
         return NULL;
     }
-    if (source == NULL)
+    gboolean subsystem = g_strcmp0(type, "pci") == 0 || g_strcmp0(type, "usb") == 0 || g_strcmp0(type, "mdev") == 0;
+    if (!subsystem || vh_xml_prop_is(device, "mode", "capabilities"))
         return NULL;
+    if (source == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<%s type='%s'> without <source>", (const char *)device->name,
+                    vh_xml_is(device, "interface") ? "hostdev" : type);
+        return NULL;
+    }
     xmlNode *addr = vh_xml_child(source, "address");
+    if (addr == NULL && g_strcmp0(type, "usb") != 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<%s type='%s'> without <address> in <source>",
+                    (const char *)device->name, vh_xml_is(device, "interface") ? "hostdev" : type);
+        return NULL;
+    }
     if (g_strcmp0(type, "pci") == 0 && addr) {
         dev = nodedev_new(NODEDEV_PCI);
         if (!nodedev_read_address(addr, FALSE, &dev->pci, "hostdev source", error))
@@ -249,10 +260,19 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
             if (!dev->usb_has_busdev)
                 return NULL;
         }
+        if (!dev->usb_has_ids && !dev->usb_has_busdev) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                        "<hostdev type='usb'> whose <source> has neither <vendor> and <product> nor <address>");
+            return NULL;
+        }
     } else if (g_strcmp0(type, "mdev") == 0 && addr) {
         dev = nodedev_new(NODEDEV_MDEV);
         g_autofree char *uuid = vh_xml_prop(addr, "uuid");
-        dev->uuid = uuid ? g_ascii_strdown(uuid, -1) : NULL;
+        if (uuid == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<hostdev type='mdev'> without a uuid in <source><address>");
+            return NULL;
+        }
+        dev->uuid = g_ascii_strdown(uuid, -1);
     }
     return g_steal_pointer(&dev);
 }

@@ -279,21 +279,23 @@ int pci_addr_compare(const PciAddr *a, const PciAddr *b)
 
 gboolean usb_busdev_parse(const char *text, guint *bus, guint *device, GError **error)
 {
+    /* messages name the argument as given: usb:BBB.DDD */
     g_autofree char *t = shown(text);
     g_auto(GStrv) parts = g_strsplit(text, ".", -1);
     if (g_strv_length(parts) != 2) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB bus.device '%s': expected BBB.DDD (decimal, as lsusb prints)", t);
+                    "invalid USB bus.device 'usb:%s': expected BBB.DDD (decimal, as lsusb prints)", t);
         return FALSE;
     }
-    g_autofree char *bus_what = g_strdup_printf("USB bus in '%s'", t);
-    g_autofree char *dev_what = g_strdup_printf("USB device in '%s'", t);
-    if (!parse_unsigned(parts[0], bus_what, 255, TRUE, bus, error) ||
-        !parse_unsigned(parts[1], dev_what, 255, TRUE, device, error))
+    g_autoptr(GError) part_error = NULL;
+    if (!parse_unsigned(parts[0], "bus", 255, TRUE, bus, &part_error) ||
+        !parse_unsigned(parts[1], "device", 255, TRUE, device, &part_error)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "invalid USB bus.device 'usb:%s': %s", t, part_error->message);
         return FALSE;
+    }
     if (*bus == 0 || *device == 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB bus.device '%s': bus and device numbers start at 1", t);
+                    "invalid USB bus.device 'usb:%s': bus and device numbers start at 1", t);
         return FALSE;
     }
     return TRUE;
@@ -313,7 +315,7 @@ gboolean usb_ids_parse(const char *text, guint *vendor, guint *product, GError *
     g_auto(GStrv) parts = g_strsplit(text, ":", -1);
     if (g_strv_length(parts) != 2 || !parse_hex4(parts[0], vendor) || !parse_hex4(parts[1], product)) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "invalid USB vendor:product '%s': expected VVVV:PPPP in hex, e.g. 046d:c52b", t);
+                    "invalid USB vendor:product 'usb:%s': expected VVVV:PPPP in hex, e.g. 046d:c52b", t);
         return FALSE;
     }
     return TRUE;
