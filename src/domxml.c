@@ -459,11 +459,10 @@ gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
     if ((line_start == 0 || own_line_start) && line_end < dd->len && dd->data[line_end] == '\n') {
         start = line_start;
         end = line_end + 1;
-    } else if (own_line_start && end < dd->len && dd->data[end] == '<' &&
-               (dd->len - end < 4 || memcmp(dd->data + end, "<!--", 4) != 0)) {
-        /* "\n  <hostdev>...</hostdev></devices>": the line break and
-         * indentation before the element go with it (the inverse of an
-         * insertion in front of a tag on the same line) */
+    } else if (own_line_start && insertion_point(dd, end) == end) {
+        /* "\n  <hostdev>...</hostdev></devices>": another tag follows on
+         * the line, so the line break and indentation before the element go
+         * with it (the inverse of an insertion in front of that tag) */
         start = line_start - 1;
         if (start > 0 && dd->data[start - 1] == '\r')
             start--;

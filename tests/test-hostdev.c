@@ -85,7 +85,8 @@ static void test_multifunction(void)
     g_autofree char *out = render(devs, &opts, "00:0a.0", TRUE);
     test_assert_golden_xml("hostdev/gpu-all-functions.xml", out);
     /* one slot, host function numbers, multifunction only on function 0 */
-    g_assert_cmpint(g_strv_length(g_strsplit(out, "multifunction='on'", -1)), ==, 2);
+    g_auto(GStrv) parts = g_strsplit(out, "multifunction='on'", -1);
+    g_assert_cmpint(g_strv_length(parts), ==, 2);
     g_assert_nonnull(strstr(out, "slot='0x0a' function='0x3'/>"));
 }
 
