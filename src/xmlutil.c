@@ -105,6 +105,11 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
     xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                     XML_PARSE_NOCDATA);
+    /* belt and braces, should a libxml2 version call the hook elsewhere:
+     * a DTD that ended up with declarations or an external identifier */
+    if (guard.verdict == DOCTYPE_OK && doc && doc->intSubset &&
+        (doc->intSubset->children || doc->intSubset->ExternalID || doc->intSubset->SystemID))
+        guard.verdict = doc->intSubset->children ? DOCTYPE_INTERNAL_SUBSET : DOCTYPE_EXTERNAL_ID;
     if (guard.verdict != DOCTYPE_OK) {
         if (guard.verdict == DOCTYPE_EXTERNAL_ID)
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
