@@ -22,9 +22,9 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
     g_autofree char *label = nodedev_label(dev);
 
     if (dev->kind == NODEDEV_OTHER) {
+        g_autofree char *cap = vh_error_quote(dev->capability ? dev->capability : "?");
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s is a '%s' node device, not a PCI, USB or mdev device that can be passed through",
-                    label, dev->capability && strlen(dev->capability) < 40 ? dev->capability : "?");
+                    "%s is a '%s' node device, not a PCI, USB or mdev device that can be passed through", label, cap);
         return FALSE;
     }
     if (dev->problem) {

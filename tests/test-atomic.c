@@ -298,7 +298,7 @@ static void test_step_order(void)
     g_autoptr(Result) r = run_fault(env, argv);
     g_assert_cmpint(r->rc, ==, 0);
     g_autofree char *steps = read_bytes(trace, NULL);
-    g_assert_cmpstr(steps, ==, "lock\nmkstemp\nfchmod\nfchown\nwrite\nfsync\nlink\nrename-backup\nrename\nfsync-dir\n");
+    g_assert_cmpstr(steps, ==, "lock\nvanish\nmkstemp\nfchmod\nfchown\nwrite\nfsync\nlink\nrename-backup\nrename\nfsync-dir\n");
     g_unlink(trace);
 }
 
@@ -339,6 +339,20 @@ static void test_missing_file(void)
     g_autoptr(Result) r2 = run_argv(NULL, argv2);
     assert_one_error(r2, 2, link);
     assert_dir_holds(dir, "dangling.xml", NULL);
+}
+
+/* The file removed by someone else while we edit it (flock is advisory):
+ * it is not brought back, and the error says so. */
+static void test_vanished_during_edit(void)
+{
+    g_autofree char *dir = scratch_dir();
+    g_autofree char *path = copy_guest(dir, "guest.xml");
+    const char *env[] = { "VIRT_HOSTDEV_FAULT=vanish", NULL };
+    const char *argv[] = { "add", "--in-place", "--file", path, "03:00.0", NULL };
+    g_autoptr(Result) r = run_fault(env, argv);
+    assert_one_error(r, 1, path);
+    g_assert_nonnull(strstr(r->err, g_strerror(ENOENT)));
+    assert_dir_holds(dir, NULL);
 }
 
 /* A tmpfs at DIR in our private mount namespace. */
@@ -454,6 +468,7 @@ int main(int argc, char **argv)
         g_test_add_data_func(name, steps[i], test_fault);
     }
     g_test_add_func("/atomic/missing-file", test_missing_file);
+    g_test_add_func("/atomic/vanished-during-edit", test_vanished_during_edit);
     g_test_add_func("/atomic/fs/read-only", test_read_only_fs);
     g_test_add_func("/atomic/fs/full", test_full_fs);
     g_test_add_func("/atomic/read-only-dir", test_read_only_dir);

@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "errors.h"
+#include "nodedev.h"
 #include "testutil.h"
 #include "xmlutil.h"
 
@@ -426,6 +428,18 @@ static void test_huge(void)
     put("bad.xml", (Bytes){ g_memdup2(data, len - 1), len - 1 });
     refused(2, "bad.xml: malformed XML", "address", "bad.xml");
     g_free(data);
+
+    /* what libvirt hands back goes through the same parser: a node device
+     * XML string over the limit is refused before parsing */
+    g_autofree char *big = g_malloc(len + 1);
+    memset(big, ' ', len);
+    memcpy(big, "<device>", 8);
+    big[len] = '\0';
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Nodedev) dev = nodedev_parse(big, len, "pci_0000_03_00_0", &error);
+    g_assert_null(dev);
+    g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
+    g_assert_nonnull(strstr(error->message, "pci_0000_03_00_0: input of 16777217 bytes is over the 16 MiB limit"));
 }
 
 static void test_unknown_name_form(void)
