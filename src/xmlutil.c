@@ -99,6 +99,10 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
     DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset };
     ctxt->_private = &guard;
     ctxt->sax->internalSubset = guard_internal_subset;
+    /* this parse's errors go to a silent handler of its own (it takes
+     * precedence over any global one a library such as libvirt installs);
+     * the message is read back from the context below */
+    ctxt->sax->serror = (xmlStructuredErrorFunc)vh_xml_silence_structured;
     /* no NOENT (entities are never substituted), no DTDLOAD / DTDATTR /
      * DTDVALID (no DTD is read), NONET (nothing is fetched), no HUGE (the
      * parser keeps its depth and size limits) */

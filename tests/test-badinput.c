@@ -613,6 +613,31 @@ static void test_control_characters(void)
     refused(2, "bad.xml: <bus> '7777777777777777777777777777777777777777...' is out of range", "address", "bad.xml");
 }
 
+/* libxml2 prints nothing itself, even when another library (libvirt, in
+ * the same process) has put its default handlers back. */
+static void test_libxml2_silent(void)
+{
+    if (g_test_subprocess()) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) ok = vh_xml_parse("<a/>", 4, "first", &error);
+        g_assert_nonnull(ok);
+        xmlSetGenericErrorFunc(NULL, NULL);
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        const char *bad[] = { "<a><b></a>", "<a>\xc3\x28</a>", "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
+                              "<a>&undeclared;</a>", "<a x='1' x='2'/>" };
+        for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+            g_autoptr(GError) e = NULL;
+            g_autoptr(xmlDoc) doc = vh_xml_parse(bad[i], strlen(bad[i]), "bad", &e);
+            g_assert_null(doc);
+            g_assert_nonnull(e);
+        }
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -636,5 +661,6 @@ int main(int argc, char **argv)
     g_test_add_func("/badinput/billion-laughs", test_billion_laughs);
     g_test_add_func("/badinput/plain-doctype", test_plain_doctype);
     g_test_add_func("/badinput/control-characters", test_control_characters);
+    g_test_add_func("/badinput/libxml2-silent", test_libxml2_silent);
     return g_test_run();
 }
