@@ -68,7 +68,13 @@ static char *node_indent(const DomDoc *dd, xmlNode *node)
  * and its first child's indentation. */
 static void detect_layout(DomDoc *dd)
 {
-    const char *nl = memchr(dd->data, '\n', dd->len);
+    /* the line ending where blocks go (after <devices>), should a file
+     * mix them; else the document's first */
+    const XmlSpan *devices = dd->devices ? vh_xml_span(dd->spans, dd->devices) : NULL;
+    gsize from = devices ? devices->start_end : 0;
+    const char *nl = memchr(dd->data + from, '\n', dd->len - from);
+    if (nl == NULL)
+        nl = memchr(dd->data, '\n', dd->len);
     dd->newline = g_strdup(nl && nl > dd->data && nl[-1] == '\r' ? "\r\n" : "\n");
 
     xmlNode *root = xmlDocGetRootElement(dd->doc);

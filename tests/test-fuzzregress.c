@@ -194,6 +194,9 @@ static void test_same_line_content(void)
                NULL, TRUE, NULL);
     check_edit(HEAD "  <devices>\n    <disk type='file'/><memballoon model='none'/>\n  </devices>\n</domain>\n",
                "usb:046d:c52b", NULL, TRUE, NULL);
+    /* line endings mixed: the block takes those after <devices> */
+    check_edit("<!DOCTYPE \r\ndomain><domain type='kvm'>\n  <name>a</name>\n  <devices>\n    <disk type='file'/>\n"
+               "  </devices>\n</domain>\n", "03:00.0", "auto", TRUE, "<disk type='file'/>\n    <hostdev");
     /* CR LF */
     check_edit("<domain type='kvm'>\r\n  <name>a</name>\r\n  <devices>\r\n    <disk type='file'/> <!-- d -->\r\n"
                "  </devices>\r\n</domain>\r\n", "03:00.0", NULL, TRUE, "<!-- d -->\r\n    <hostdev");
