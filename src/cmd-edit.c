@@ -43,13 +43,10 @@ typedef struct {
     RemoveMatch match;      /* remove */
 } Edit;
 
-static gboolean check_edit_flags(const char *domain, GError **error)
+/* With --file, every argument is a DEVICE; without, the first is the domain. */
+static gboolean check_edit_flags(GError **error)
 {
     const EditCli *e = &edit_cli;
-    if (e->file && domain) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "give either DOMAIN or --file, not both ('%s')", domain);
-        return FALSE;
-    }
     if (e->file && (e->live || e->current)) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--live and --current apply to a domain, not to --file");
         return FALSE;
@@ -485,7 +482,7 @@ static int run_edit(EditKind kind, char **args, GError **error)
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "name a DOMAIN (or --file FILE) and the DEVICEs");
         return VH_EXIT_USAGE;
     }
-    if (!check_edit_flags(domain, error) || (kind == EDIT_ADD && !hostdev_cli_parse(&opts, &placement, error))) {
+    if (!check_edit_flags(error) || (kind == EDIT_ADD && !hostdev_cli_parse(&opts, &placement, error))) {
         hostdev_opts_clear(&opts);
         return VH_EXIT_USAGE;
     }
