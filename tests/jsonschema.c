@@ -100,16 +100,13 @@ static void append_segment(GString *path, const char *segment)
     }
 }
 
-/* "#/$defs/user" -> the node it points to in ROOT, or NULL. */
-static JsonNode *resolve_ref(JsonNode *root, const char *ref)
+JsonNode *json_pointer_get(JsonNode *root, const char *pointer)
 {
-    if (ref[0] != '#')
-        return NULL;
-    if (ref[1] == '\0')
+    if (pointer[0] == '\0')
         return root;
-    if (ref[1] != '/')
+    if (pointer[0] != '/')
         return NULL;
-    g_auto(GStrv) parts = g_strsplit(ref + 2, "/", -1);
+    g_auto(GStrv) parts = g_strsplit(pointer + 1, "/", -1);
     JsonNode *node = root;
     for (char **p = parts; *p; p++) {
         g_autoptr(GString) seg = g_string_new(NULL);
@@ -141,6 +138,12 @@ static JsonNode *resolve_ref(JsonNode *root, const char *ref)
         }
     }
     return node;
+}
+
+/* "#/$defs/user" -> the node it points to in ROOT, or NULL. */
+static JsonNode *resolve_ref(JsonNode *root, const char *ref)
+{
+    return ref[0] == '#' ? json_pointer_get(root, ref + 1) : NULL;
 }
 
 /* ---- checking a schema ---- */
@@ -468,4 +471,31 @@ gboolean json_schema_validate_text(JsonSchema *schema, const char *text, GError 
         return FALSE;
     }
     return json_schema_validate(schema, root, error);
+}
+
+/* ---- test helpers ---- */
+
+char *json_schema_path(const char *name)
+{
+    const char *src = g_getenv("VIRT_HOSTDEV_SOURCE_DIR");
+    g_assert_nonnull(src);
+    g_autofree char *file = g_strconcat(name, ".schema.json", NULL);
+    return g_build_filename(src, "schemas", file, NULL);
+}
+
+JsonNode *json_schema_assert_output(const char *name, const char *text)
+{
+    g_autofree char *path = json_schema_path(name);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonSchema) schema = json_schema_load(path, &error);
+    g_assert_no_error(error);
+    if (!g_str_has_suffix(text, "}\n") && !g_str_has_suffix(text, "]\n"))
+        g_error("%s output does not end with one JSON document and a newline:\n%s", name, text);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    if (!json_parser_load_from_data(parser, text, -1, &error))
+        g_error("%s output is not one JSON document: %s\n%s", name, error->message, text);
+    JsonNode *root = json_parser_get_root(parser);
+    if (!json_schema_validate(schema, root, &error))
+        g_error("%s output does not match schemas/%s.schema.json: %s\n%s", name, name, error->message, text);
+    return json_node_copy(root);
 }

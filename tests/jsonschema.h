@@ -33,3 +33,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(JsonSchema, json_schema_free)
 gboolean json_schema_validate(JsonSchema *schema, JsonNode *instance, GError **error);
 /* Same for JSON text (a parse error is a failure too). */
 gboolean json_schema_validate_text(JsonSchema *schema, const char *text, GError **error);
+
+/* For the tests of --json output: TEXT must be one JSON document followed
+ * by a newline that schemas/NAME.schema.json (in the source tree named by
+ * $VIRT_HOSTDEV_SOURCE_DIR) accepts; the test fails otherwise. Returns the
+ * parsed document, to check values. Adding a schema for another verb takes
+ * nothing but the file. */
+JsonNode *json_schema_assert_output(const char *name, const char *text);
+/* Path of schemas/NAME.schema.json in the source tree. */
+char *json_schema_path(const char *name);
+/* The node at a JSON pointer ("/devices/0/name", "" for ROOT), or NULL. */
+JsonNode *json_pointer_get(JsonNode *root, const char *pointer);
