@@ -435,6 +435,213 @@ static void test_bash_connect_and_failures(void)
     }
 }
 
+/* ---- domains and devices, from the bundled test-driver host ---- */
+
+static char *host_uri(void)
+{
+    g_autofree char *path = test_data_path("host.xml");
+    return g_strconcat("test://", path, NULL);
+}
+
+static void assert_lacks(const char *line, GPtrArray *reply, const char *const *unwanted)
+{
+    for (const char *const *u = unwanted; *u; u++)
+        if (lines_contain(reply, *u))
+            g_error("completing '%s': '%s' offered", line, *u);
+}
+
+/* COMPREPLY for LINE with $LIBVIRT_DEFAULT_URI set to URI. */
+static GPtrArray *complete_on(const char *uri, const char *line)
+{
+    g_autofree char *env_uri = g_strconcat("LIBVIRT_DEFAULT_URI=", uri, NULL);
+    const char *env[] = { env_uri, NULL };
+    return complete_line_full(line, env, NULL, NULL);
+}
+
+static const char *const host_domains[] = { "web1", "win11", NULL };
+/* free, assignable devices of tests/data/host.xml, by name and address */
+static const char *const free_devices[] = {
+    "0000:00:02.0", "pci_0000_00_02_0", "0000:00:14.0", "pci_0000_00_14_0", "0000:00:1f.3", "pci_0000_00_1f_3",
+    "0000:00:1f.4", "pci_0000_00_1f_4", "0000:01:00.0", "pci_0000_01_00_0", "0000:01:00.1", "pci_0000_01_00_1",
+    "0000:01:00.2", "pci_0000_01_00_2", "0000:01:00.3", "pci_0000_01_00_3", "0000:03:10.0", "pci_0000_03_10_0",
+    "0000:03:10.2", "pci_0000_03_10_2", "0001:40:00.0", "pci_0001_40_00_0", NULL,
+};
+/* held by web1 (03:00.1), its IOMMU group mate (03:00.0), bridges */
+static const char *const not_free[] = {
+    "0000:03:00.1", "pci_0000_03_00_1", "0000:03:00.0", "pci_0000_03_00_0", "0000:00:01.0", "pci_0000_00_01_0",
+    "0000:00:1c.0", "pci_0000_00_1c_0", "0001:00:01.0", "pci_0001_00_01_0", NULL,
+};
+
+static void check_on(const char *uri, const char *line, const char *const *want, gboolean exact,
+                     const char *const *unwanted)
+{
+    g_autoptr(GPtrArray) reply = complete_on(uri, line);
+    assert_reply(line, reply, want, exact);
+    if (unwanted)
+        assert_lacks(line, reply, unwanted);
+}
+
+/* Through $LIBVIRT_DEFAULT_URI */
+static void test_bash_host_default_uri(void)
+{
+    if (!have_bash_completion())
+        return;
+    g_autofree char *uri = host_uri();
+    check_on(uri, "virt-hostdev add ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev add wi", (const char *const[]){ "win11", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 ", free_devices, TRUE, not_free);
+    /* ':' is in COMP_WORDBREAKS: readline replaces only what follows the
+     * last colon, so the candidates must come back trimmed to that */
+    check_on(uri, "virt-hostdev add win11 0000:01:", (const char *const[]){ "00.0", "00.1", "00.2", "00.3", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 0000:0", (const char *const[]){ "00:02.0", "01:00.0", "03:10.2", NULL },
+             FALSE, (const char *const[]){ "03:00.1", "0000:01:00.0", NULL });
+    check_on(uri, "virt-hostdev add win11 0001:4", (const char *const[]){ "40:00.0", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 pci_0000_01",
+             (const char *const[]){ "pci_0000_01_00_0", "pci_0000_01_00_1", "pci_0000_01_00_2", "pci_0000_01_00_3",
+                                    NULL },
+             TRUE, NULL);
+    /* after options, their values and other devices, still devices */
+    check_on(uri, "virt-hostdev add win11 --managed no 01:00.0 --guest-address auto ", free_devices, TRUE, NULL);
+    check_on(uri, "virt-hostdev add --all-functions win11 0000:01:", (const char *const[]){ "00.0", NULL }, FALSE,
+             NULL);
+
+    check_on(uri, "virt-hostdev remove ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 ", (const char *const[]){ "0000:03:00.1", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 0000:03:", (const char *const[]){ "00.1", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove win11 ", (const char *const[]){ NULL }, TRUE, NULL);
+
+    /* show, detach, reattach: every PCI device, held or not */
+    check_on(uri, "virt-hostdev show ", free_devices, FALSE, NULL);
+    check_on(uri, "virt-hostdev show ", (const char *const[]){ "0000:03:00.1", "pci_0000_03_00_1", "0000:00:01.0", NULL },
+             FALSE, NULL);
+    check_on(uri, "virt-hostdev show 0000:03:1", (const char *const[]){ "10.0", "10.2", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev detach --group 0000:03:00.", (const char *const[]){ "00.0", "00.1", NULL }, TRUE,
+             NULL);
+    check_on(uri, "virt-hostdev reattach pci_0000_03_1",
+             (const char *const[]){ "pci_0000_03_10_0", "pci_0000_03_10_2", NULL }, TRUE, NULL);
+
+    check_on(uri, "virt-hostdev list --class ",
+             (const char *const[]){ "gpu", "audio", "multimedia", "net", "storage", "usb-controller", "serial-bus",
+                                    "serial", "bridge", "accelerator", "other", "usb", "mdev", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev list --class u", (const char *const[]){ "usb-controller", "usb", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev validate ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev validate web1 ", (const char *const[]){ NULL }, TRUE, NULL);
+
+    /* with --file, the first argument is a device: no domains */
+    check_on(uri, "virt-hostdev add --file guest.xml ", (const char *const[]){ "0000:01:00.0", NULL }, FALSE,
+             host_domains);
+    check_on(uri, "virt-hostdev validate --file guest.xml ", (const char *const[]){ NULL }, TRUE, NULL);
+}
+
+/* Through -c/--connect on the line, which wins over $LIBVIRT_DEFAULT_URI
+ * (test:///default, whose only domain is "test"). */
+static void test_bash_host_connect(void)
+{
+    if (!have_bash_completion())
+        return;
+    g_autofree char *uri = host_uri();
+    const struct {
+        const char *line; /* URI: the test host's */
+        const char *const *want;
+        gboolean exact;
+    } cases[] = {
+        { "virt-hostdev -c URI add ", host_domains, TRUE },
+        { "virt-hostdev --connect URI add win11 ", free_devices, TRUE },
+        { "virt-hostdev --connect=URI add win11 0000:01:", (const char *const[]){ "00.0", "00.1", "00.2", "00.3", NULL },
+          TRUE },
+        { "virt-hostdev add -c URI win11 0001:", (const char *const[]){ "40:00.0", NULL }, TRUE },
+        { "virt-hostdev -c URI remove web1 ", (const char *const[]){ "0000:03:00.1", NULL }, TRUE },
+        { "virt-hostdev -c URI validate w", host_domains, TRUE },
+        { "virt-hostdev -c URI show pci_0000_03_00_", (const char *const[]){ "pci_0000_03_00_0", "pci_0000_03_00_1", NULL },
+          TRUE },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_auto(GStrv) parts = g_strsplit(cases[i].line, "URI", 2);
+        g_autofree char *line = g_strjoinv(uri, parts);
+        check_on("test:///default", line, cases[i].want, cases[i].exact, (const char *const[]){ "test", NULL });
+    }
+    /* the default connection itself */
+    check_on("test:///default", "virt-hostdev add ", (const char *const[]){ "test", NULL }, TRUE, NULL);
+}
+
+/* libvirt unreachable: nothing offered, nothing on the terminal. */
+static void test_bash_host_unreachable(void)
+{
+    if (!have_bash_completion())
+        return;
+    static const char *const lines[] = {
+        "virt-hostdev add ", "virt-hostdev add win11 ", "virt-hostdev remove web1 ", "virt-hostdev show ",
+        "virt-hostdev -c test:///nonexistent/other.xml validate ",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autofree char *uri_env = g_strdup("LIBVIRT_DEFAULT_URI=test:///nonexistent/host.xml");
+        const char *env[] = { uri_env, NULL };
+        g_autofree char *err = NULL;
+        g_autoptr(GPtrArray) reply = complete_line_full(lines[i], env, NULL, &err);
+        g_assert_cmpstr(err, ==, "");
+        g_assert_cmpuint(reply->len, ==, 0);
+    }
+}
+
+static int compare_gint64(gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median wall time of RUNS runs of ARGV, in microseconds. */
+static gint64 median_us(const char *const *argv, char **envp, guint runs)
+{
+    g_autoptr(GArray) times = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = 0; i < runs; i++) {
+        g_autofree char *out = NULL;
+        gint64 start = g_get_monotonic_time();
+        int rc = spawn(argv, envp, NULL, &out, NULL);
+        gint64 t = g_get_monotonic_time() - start;
+        g_assert_cmpint(rc, ==, 0);
+        g_assert_cmpstr(out, !=, "");
+        g_array_append_val(times, t);
+    }
+    g_array_sort(times, compare_gint64);
+    return g_array_index(times, gint64, runs / 2);
+}
+
+/* What a Tab costs: the queries the completion makes, against the test
+ * host. Only a generous bound is asserted (machines are shared); the
+ * numbers are in the test log. */
+static void test_completion_latency(void)
+{
+    g_autofree char *uri = host_uri();
+    const char *binary = g_getenv("VIRT_HOSTDEV_BINARY");
+    g_auto(GStrv) envp = child_environ();
+    envp = g_environ_setenv(envp, "LIBVIRT_DEFAULT_URI", uri, TRUE);
+    static const char *const queries[][3] = {
+        { "devices", "free", NULL }, { "domains", NULL, NULL }, { "devices", NULL, NULL }, { "held", "web1", NULL },
+    };
+    for (guint q = 0; q < G_N_ELEMENTS(queries); q++) {
+        const char *argv[] = { binary, "__complete", queries[q][0], queries[q][1], NULL };
+        gint64 us = median_us(argv, envp, 20);
+        g_test_message("latency: virt-hostdev __complete %s%s%s: median of 20 runs %.1f ms", queries[q][0],
+                       queries[q][1] ? " " : "", queries[q][1] ? queries[q][1] : "", (double)us / 1000.0);
+        g_assert_cmpint(us, <, 500 * 1000);
+    }
+    if (!have_bash_completion())
+        return;
+    /* a whole Tab in bash (bash-completion loaded each time, so an upper
+     * bound): "add win11 " asks for the valued options and the devices */
+    gint64 start = g_get_monotonic_time();
+    for (guint i = 0; i < 5; i++) {
+        g_autoptr(GPtrArray) reply = complete_on(uri, "virt-hostdev add win11 ");
+        g_assert_cmpuint(reply->len, >, 0);
+    }
+    gint64 per_tab = (g_get_monotonic_time() - start) / 5;
+    g_test_message("latency: 'virt-hostdev add win11 <TAB>' in a fresh bash with bash-completion: %.1f ms",
+                   (double)per_tab / 1000.0);
+    g_assert_cmpint(per_tab, <, 2000 * 1000);
+}
+
 /* ---- a terminal: Tab Tab in bash under tmux ---- */
 
 static int tmux(const char *socket, const char *const *args, char **envp, char **out)
@@ -523,6 +730,95 @@ static void test_tmux_tab_tab(void)
     g_assert_nonnull(strstr(screen, "address"));
 }
 
+/* Poll the pane until RE matches (5 s at most); returns the last screen. */
+static char *tmux_wait_for(const char *socket, char **envp, GRegex *re)
+{
+    const char *capture[] = { "capture-pane", "-p", "-t", "0", NULL };
+    char *screen = NULL;
+    for (int attempt = 0; attempt < 50; attempt++) {
+        g_usleep(100 * 1000);
+        g_clear_pointer(&screen, g_free);
+        if (tmux(socket, capture, envp, &screen) != 0)
+            break;
+        if (g_regex_match(re, screen, 0, NULL))
+            break;
+    }
+    return screen;
+}
+
+/* The whole workflow on a terminal, against the test host: domains after
+ * "add", then Tab Tab lists the free devices, then an address completes
+ * across its colons. */
+static void test_tmux_add_devices(void)
+{
+    g_autofree char *tmux_path = g_find_program_in_path("tmux");
+    if (tmux_path == NULL) {
+        g_test_skip("tmux not installed");
+        return;
+    }
+    if (!have_bash_completion())
+        return;
+    g_autofree char *socket = g_build_filename(test_tmpdir(), "tmux-host.sock", NULL);
+    g_autofree char *uri = host_uri();
+    g_auto(GStrv) envp = child_environ();
+    envp = g_environ_setenv(envp, "TERM", "xterm", TRUE);
+    envp = g_environ_setenv(envp, "INPUTRC", "/dev/null", TRUE);
+    envp = g_environ_setenv(envp, "PS1", "$ ", TRUE);
+    envp = g_environ_setenv(envp, "HISTFILE", "/dev/null", TRUE);
+    envp = g_environ_setenv(envp, "LIBVIRT_DEFAULT_URI", uri, TRUE);
+
+    const char *start[] = { "new-session", "-d", "-x", "200", "-y", "50", "bash --norc --noprofile", NULL };
+    if (tmux(socket, start, envp, NULL) != 0) {
+        g_test_skip("cannot start a tmux session");
+        return;
+    }
+    g_autofree char *completion = source_path("completions/virt-hostdev");
+    g_autofree char *bindir = binary_dir();
+    g_autofree char *setup = g_strdup_printf("PS1='$ '; export PATH='%s':\"$PATH\"; source %s; source '%s'; clear",
+                                             bindir, BASH_COMPLETION_MAIN, completion);
+    const char *send_setup[] = { "send-keys", "-t", "0", "-l", setup, NULL };
+    const char *enter[] = { "send-keys", "-t", "0", "Enter", NULL };
+    const char *tab[] = { "send-keys", "-t", "0", "Tab", NULL };
+    const char *kill[] = { "kill-server", NULL };
+    g_assert_cmpint(tmux(socket, send_setup, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, enter, envp, NULL), ==, 0);
+    g_usleep(300 * 1000);
+
+    /* "add w" Tab: both domains start with w; "i" Tab completes win11 */
+    const char *type_add[] = { "send-keys", "-t", "0", "-l", "virt-hostdev add wi", NULL };
+    g_assert_cmpint(tmux(socket, type_add, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) domain_done = g_regex_new("\\$ virt-hostdev add win11\\s*$", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *screen1 = tmux_wait_for(socket, envp, domain_done);
+
+    /* Tab Tab: the free devices, listed in columns */
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_usleep(200 * 1000);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) listed = g_regex_new("pci_0001_40_00_0", 0, 0, NULL);
+    g_autofree char *screen2 = tmux_wait_for(socket, envp, listed);
+
+    /* an address across its colons: "0001:4" Tab -> 0001:40:00.0 */
+    const char *type_addr[] = { "send-keys", "-t", "0", "-l", "0001:4", NULL };
+    g_assert_cmpint(tmux(socket, type_addr, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) addr_done = g_regex_new("\\$ virt-hostdev add win11 0001:40:00\\.0\\s*$", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *screen3 = tmux_wait_for(socket, envp, addr_done);
+    tmux(socket, kill, envp, NULL);
+
+    g_test_message("screen after 'add wi' Tab:\n%s", screen1 ? screen1 : "(none)");
+    g_test_message("screen after Tab Tab:\n%s", screen2 ? screen2 : "(none)");
+    g_test_message("screen after '0001:4' Tab:\n%s", screen3 ? screen3 : "(none)");
+    g_assert_nonnull(screen3);
+    g_assert_true(g_regex_match(domain_done, screen1, 0, NULL));
+    for (const char *const *d = free_devices; *d; d++)
+        if (strstr(screen2, *d) == NULL)
+            g_error("Tab Tab after 'virt-hostdev add win11 ' did not list %s:\n%s", *d, screen2);
+    g_assert_null(strstr(screen2, "0000:03:00.1"));
+    g_assert_null(strstr(screen2, "pci_0000_00_01_0"));
+    g_assert_true(g_regex_match(addr_done, screen3, 0, NULL));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -533,5 +829,10 @@ int main(int argc, char **argv)
     g_test_add_func("/docs/bash/files", test_bash_files);
     g_test_add_func("/docs/bash/connect-and-failures", test_bash_connect_and_failures);
     g_test_add_func("/docs/bash/tmux", test_tmux_tab_tab);
+    g_test_add_func("/docs/bash/tmux-add-devices", test_tmux_add_devices);
+    g_test_add_func("/docs/bash/host-default-uri", test_bash_host_default_uri);
+    g_test_add_func("/docs/bash/host-connect", test_bash_host_connect);
+    g_test_add_func("/docs/bash/host-unreachable", test_bash_host_unreachable);
+    g_test_add_func("/docs/completion-latency", test_completion_latency);
     return g_test_run();
 }
