@@ -438,6 +438,7 @@ static void test_validate(void)
     g_assert_true(bool_at(ok, "/schema_valid"));
     g_assert_cmpuint(len_at(ok, "/problems"), ==, 0);
     g_assert_cmpstr(str_at(ok, "/file"), ==, good);
+    g_assert_true(null_at(ok, "/domain"));
 
     /* schema errors */
     g_autofree char *bad = test_data_path("domain/guest-invalid.xml");
@@ -465,6 +466,37 @@ static void test_validate(void)
     cmd_assert_contains(problems, "0000:03:00.0");
 }
 
+/* validate DOMAIN: the persistent definition, through libvirt */
+static void test_validate_domain(void)
+{
+    g_autoptr(JsonNode) web1 = vh_json("validate", 0, "validate", "web1", NULL);
+    g_assert_true(null_at(web1, "/file"));
+    g_assert_cmpstr(str_at(web1, "/domain"), ==, "web1");
+    g_assert_true(bool_at(web1, "/valid"));
+    g_assert_cmpuint(len_at(web1, "/problems"), ==, 0);
+    /* by UUID, reported by name */
+    g_autoptr(JsonNode) win11 = vh_json("validate", 0, "validate", "c3e8f1a2-7b64-4d09-8f2e-5a1b9c0d7e36", NULL);
+    g_assert_cmpstr(str_at(win11, "/domain"), ==, "win11");
+    g_autofree char *file = test_data_path("domain/guest-q35.xml");
+    g_autoptr(JsonNode) f = vh_json("validate", 0, "validate", "--file", file, NULL);
+    g_assert_true(null_at(f, "/domain"));
+
+    g_autofree char *uri = host_uri();
+    g_autoptr(CmdResult) text = cmd_run(NULL, NULL, "-c", uri, "validate", "web1", NULL);
+    cmd_assert_exit(text, 0);
+    g_assert_cmpstr(text->out, ==, "domain 'web1': valid\n");
+    g_autoptr(CmdResult) nosuch = cmd_run(NULL, NULL, "-c", uri, "--json", "validate", "nosuch", NULL);
+    cmd_assert_error(nosuch, 1, "no domain 'nosuch'", NULL);
+    g_autoptr(CmdResult) both = cmd_run(NULL, NULL, "-c", uri, "validate", "web1", "--file", file, NULL);
+    cmd_assert_error(both, 2, "either DOMAIN or --file", NULL);
+    g_autoptr(CmdResult) none = cmd_run(NULL, NULL, "-c", uri, "validate", NULL);
+    cmd_assert_error(none, 2, "validate needs a DOMAIN or --file FILE", NULL);
+    g_autoptr(CmdResult) two = cmd_run(NULL, NULL, "-c", uri, "validate", "web1", "win11", NULL);
+    cmd_assert_error(two, 2, "'win11' is one too many", NULL);
+    g_autoptr(CmdResult) down = cmd_run(NULL, NULL, "-c", "test:///nonexistent/host.xml", "validate", "web1", NULL);
+    cmd_assert_error(down, 1, "cannot connect", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -479,5 +511,6 @@ int main(int argc, char **argv)
     g_test_add_func("/json/errors", test_errors_no_json);
     g_test_add_func("/json/address", test_address);
     g_test_add_func("/json/validate", test_validate);
+    g_test_add_func("/json/validate-domain", test_validate_domain);
     return g_test_run();
 }
