@@ -605,6 +605,11 @@ static void test_bash_values(void)
     check_line("virt-hostdev hostdev --driver ", (const char *const[]){ "vfio", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address ", (const char *const[]){ "auto", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address a", (const char *const[]){ "auto", NULL }, TRUE);
+    /* auto needs a domain: hostdev refuses it, remove names the address
+     * an element has */
+    check_line("virt-hostdev hostdev --guest-address ", (const char *const[]){ NULL }, TRUE);
+    check_line("virt-hostdev remove --file g.xml --guest-address ", (const char *const[]){ NULL }, TRUE);
+    check_line("virt-hostdev remove vm --guest-address a", (const char *const[]){ NULL }, TRUE);
 }
 
 static void test_bash_files(void)
