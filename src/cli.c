@@ -59,7 +59,9 @@ const GOptionEntry edit_entries[] = {
 };
 
 const VerbDef *const verb_table[] = {
-    &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_validate, &verb_complete, NULL,
+    &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_validate,
+    &verb_check, &verb_generate, &verb_templates, &verb_nova_config,
+    &verb_complete, NULL,
 };
 
 const VerbDef *verb_find(const char *name)

@@ -17,6 +17,8 @@ typedef struct {
 } VerbDef;
 
 extern const VerbDef verb_address, verb_hostdev, verb_add, verb_remove, verb_validate, verb_complete;
+/* offline verbs of issue 8 (cmd-generate.c, cmd-nova-config.c, cmd-check.c) */
+extern const VerbDef verb_generate, verb_templates, verb_nova_config, verb_check;
 /* Every verb, in the order --help lists them; NULL-terminated. */
 extern const VerbDef *const verb_table[];
 const VerbDef *verb_find(const char *name);
