@@ -498,6 +498,7 @@ static void hide_hypervisor(xmlNode *root)
     xmlNode *vendor = vh_xml_child(hyperv, "vendor_id");
     if (vendor == NULL) {
         vendor = insert_ordered(hyperv, xmlNewNode(NULL, (const xmlChar *)"vendor_id"), hyperv_order);
+        set_prop(vendor, "state", "on");
         set_prop(vendor, "value", GEN_HYPERV_VENDOR_ID);
     }
     set_prop(vendor, "state", "on");
@@ -591,14 +592,7 @@ static void format_node(GString *out, xmlNode *n, guint depth)
     }
     g_string_append_c(out, '<');
     append_qname(out, n->ns, n->name);
-    for (xmlNs *ns = n->nsDef; ns; ns = ns->next) {
-        g_string_append(out, ns->prefix ? " xmlns:" : " xmlns");
-        if (ns->prefix)
-            g_string_append(out, (const char *)ns->prefix);
-        g_string_append(out, "='");
-        append_escaped(out, (const char *)ns->href, TRUE);
-        g_string_append_c(out, '\'');
-    }
+    /* attributes, then namespace declarations, as libvirt writes them */
     for (xmlAttr *a = n->properties; a; a = a->next) {
         g_string_append_c(out, ' ');
         append_qname(out, a->ns, a->name);
@@ -607,6 +601,14 @@ static void format_node(GString *out, xmlNode *n, guint depth)
         append_escaped(out, value ? (const char *)value : "", TRUE);
         g_string_append_c(out, '\'');
         xmlFree(value);
+    }
+    for (xmlNs *ns = n->nsDef; ns; ns = ns->next) {
+        g_string_append(out, ns->prefix ? " xmlns:" : " xmlns");
+        if (ns->prefix)
+            g_string_append(out, (const char *)ns->prefix);
+        g_string_append(out, "='");
+        append_escaped(out, (const char *)ns->href, TRUE);
+        g_string_append_c(out, '\'');
     }
     if (n->children == NULL) {
         g_string_append(out, "/>\n");
