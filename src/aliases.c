@@ -60,7 +60,7 @@ gboolean addr_glob_parse(const char *text, AddrGlob *glob, GError **error)
     g_autofree char *left = dot ? g_strndup(text, (gsize)(dot - text)) : g_strdup(text);
     g_auto(GStrv) parts = g_strsplit(left, ":", -1);
     guint n = g_strv_length(parts);
-    gboolean ok = *text != '\0' && n >= 1 && n <= 3;
+    gboolean ok = *text != '\0' && n <= 3;
     /* from the right: slot, bus, domain */
     gint *fields[] = { &glob->slot, &glob->bus, &glob->domain };
     static const guint maxima[] = { PCI_SLOT_MAX, PCI_BUS_MAX, PCI_DOMAIN_MAX };
