@@ -610,6 +610,14 @@ static void format_node(GString *out, xmlNode *n, guint depth)
         append_escaped(out, (const char *)ns->href, TRUE);
         g_string_append_c(out, '\'');
     }
+    if (n->children == NULL && vh_xml_is(n, "devices") && n->parent && n->parent->type == XML_ELEMENT_NODE) {
+        /* open and close, so that devices can be added on lines of their own */
+        g_string_append(out, ">\n");
+        for (guint i = 0; i < depth; i++)
+            g_string_append(out, "  ");
+        g_string_append(out, "</devices>\n");
+        return;
+    }
     if (n->children == NULL) {
         g_string_append(out, "/>\n");
         return;

@@ -260,6 +260,8 @@ static void test_apply_topology_and_current(void)
     assert_contains(out, "<currentMemory unit='KiB'>4096</currentMemory>");
     assert_contains(out, "<vcpu placement='static'>6</vcpu>");
     assert_contains(out, "<topology sockets='1' dies='1' cores='6' threads='1'/>");
+    /* an empty <devices/> is written open, ready for devices on their own lines */
+    g_assert_true(g_str_has_suffix(out, "  <devices>\n  </devices>\n</domain>\n"));
     /* uuid inserted right after name */
     assert_contains(out, "<name>x</name>\n  <uuid>" UUID "</uuid>\n  <memory");
 }
