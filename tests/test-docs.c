@@ -350,6 +350,10 @@ static void test_bash_values(void)
     check_line("virt-hostdev hostdev --driver ", (const char *const[]){ "vfio", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address ", (const char *const[]){ "auto", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address a", (const char *const[]){ "auto", NULL }, TRUE);
+    /* generate --template: the names of the templates on the search path */
+    check_line("virt-hostdev generate --template ",
+               (const char *const[]){ "q35-ovmf", "i440fx-bios", "gpu-passthrough", NULL }, TRUE);
+    check_line("virt-hostdev generate --name x --template q", (const char *const[]){ "q35-ovmf", NULL }, TRUE);
 }
 
 static void test_bash_files(void)
