@@ -11,6 +11,7 @@
 #include "pciaddr.h"
 #include "template.h"
 #include "validate.h"
+#include "virt-loader.h"
 #include "xmlutil.h"
 
 #define DEFAULT_TEMPLATE "q35-ovmf"
@@ -131,14 +132,28 @@ static gboolean check_schema(const char *result, const char *without_hostdevs, c
     return FALSE;
 }
 
-/* Where `generate --define` hands the validated document to libvirt: once
- * the backend has a define call (virDomainDefineXMLFlags with
- * VIR_DOMAIN_DEFINE_VALIDATE), call it here with XML and report
- * "defined domain NAME" through cli_note(); until then the option is refused
- * up front in run_generate(). */
-static gboolean emit_domain(const char *xml, GError **error)
+/* Print the domain, or with --define hand it to libvirt (which validates
+ * it again: VIR_DOMAIN_DEFINE_VALIDATE). An existing domain of that name is
+ * never replaced. */
+static gboolean emit_domain(const char *xml, const char *name, GError **error)
 {
-    return cli_write_stdout(xml, strlen(xml), error);
+    if (!gen.define)
+        return cli_write_stdout(xml, strlen(xml), error);
+    VirtConn *conn;
+    const VirtBackend *virt = virt_connect(global_opts.connect, &conn, error);
+    if (virt == NULL)
+        return FALSE;
+    g_autoptr(VirtDomain) existing = virt->domain_get(conn, name, NULL);
+    if (existing) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "domain '%s' already exists; --define never replaces a domain (use add/remove to change it)",
+                    name);
+        return FALSE;
+    }
+    if (!virt->domain_define(conn, xml, error))
+        return FALSE;
+    cli_note("defined domain '%s'", name);
+    return TRUE;
 }
 
 /* The domain of SPEC from the template, with the host devices of --hostdev;
@@ -197,12 +212,6 @@ static int run_generate(char **args, GError **error)
                     "generate takes no arguments ('%s'); name host devices with --hostdev DEVICE", args[0]);
         return VH_EXIT_USAGE;
     }
-    if (gen.define) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                    "generate --define needs libvirt: not yet supported; pipe the output to "
-                    "'virsh define /dev/stdin' instead");
-        return VH_EXIT_USAGE;
-    }
     if (gen.hostdevs == NULL && hostdev_options_given()) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "hostdev options (such as --managed, --all-functions) apply to the devices of "
@@ -229,7 +238,7 @@ static int run_generate(char **args, GError **error)
     hostdev_opts_clear(&opts);
     if (result == NULL)
         return vh_error_exit_code(*error);
-    return emit_domain(result, error) ? VH_EXIT_OK : VH_EXIT_FAILED;
+    return emit_domain(result, spec.name, error) ? VH_EXIT_OK : vh_error_exit_code(*error);
 }
 
 const VerbDef verb_generate = {

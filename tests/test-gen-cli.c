@@ -344,7 +344,8 @@ static void test_generate_errors(void)
         { { "generate", "--name", "x", "--template", "q35", NULL }, 2, "no template 'q35'",
           "available: gpu-passthrough, i440fx-bios, q35-ovmf" },
         { { "generate", "--name", "x", "--template", "/nonexistent/t.xml", NULL }, 2, "/nonexistent/t.xml", NULL },
-        { { "generate", "--name", "x", "--define", NULL }, 2, "needs libvirt: not yet supported", NULL },
+        /* $LIBVIRT_DEFAULT_URI is test:///default, which has a domain 'test' */
+        { { "generate", "--name", "test", "--define", NULL }, 1, "domain 'test' already exists", "never replaces" },
         { { "generate", "--name", "x", "03:00.0", NULL }, 2, "takes no arguments ('03:00.0')", "--hostdev" },
         { { "generate", "--name", "x", "--all-functions", NULL }, 2, "hostdev options", "--hostdev" },
         { { "generate", "--name", "x", "--hostdev", "03:00.0", "--hostdev", "0000:03:00.0", NULL }, 2,
