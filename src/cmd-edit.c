@@ -519,7 +519,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
 
     gboolean detach_first = edit.kind == EDIT_ADD && !edit.opts->managed && !edit_cli.dry_run && !edit_cli.diff;
     if (detach_first) {
-        g_autoptr(GPtrArray) set = host_detach_set(&de.host, owned, FALSE, edit_cli.force, error);
+        g_autoptr(GPtrArray) set = inventory_detach_set(de.host.inv, owned, FALSE, edit_cli.force, error);
         if (set == NULL)
             goto out;
     }
