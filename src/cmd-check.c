@@ -16,32 +16,23 @@ static const GOptionEntry check_entries[] = {
 
 static const GOptionEntry *const check_options[] = { check_entries, NULL };
 
-static void add_string_or_null(JsonBuilder *b, const char *key, const char *value)
-{
-    json_builder_set_member_name(b, key);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
 static char *report_json(const HostReport *r)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     json_builder_begin_object(b);
-    add_string_or_null(b, "root", r->root);
+    cli_json_string(b, "root", r->root);
     json_builder_set_member_name(b, "ready");
     json_builder_add_boolean_value(b, host_report_ready(r));
-    add_string_or_null(b, "cpu_vendor", r->cpu == CPU_INTEL ? "intel" : r->cpu == CPU_AMD ? "amd" : NULL);
+    cli_json_string(b, "cpu_vendor", r->cpu == CPU_INTEL ? "intel" : r->cpu == CPU_AMD ? "amd" : NULL);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->findings->len; i++) {
         const CheckFinding *f = r->findings->pdata[i];
         json_builder_begin_object(b);
-        add_string_or_null(b, "check", f->id);
-        add_string_or_null(b, "status", check_status_name(f->status));
-        add_string_or_null(b, "message", f->message);
-        add_string_or_null(b, "fix", f->fix);
+        cli_json_string(b, "check", f->id);
+        cli_json_string(b, "status", check_status_name(f->status));
+        cli_json_string(b, "message", f->message);
+        cli_json_string(b, "fix", f->fix);
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -57,11 +48,11 @@ static char *report_json(const HostReport *r)
         for (guint d = 0; d < g->devices->len; d++) {
             const CheckDevice *dev = g->devices->pdata[d];
             json_builder_begin_object(b);
-            add_string_or_null(b, "address", dev->address);
-            add_string_or_null(b, "vendor_id", dev->vendor_id);
-            add_string_or_null(b, "product_id", dev->product_id);
-            add_string_or_null(b, "class", dev->pci_class);
-            add_string_or_null(b, "driver", dev->driver);
+            cli_json_string(b, "address", dev->address);
+            cli_json_string(b, "vendor_id", dev->vendor_id);
+            cli_json_string(b, "product_id", dev->product_id);
+            cli_json_string(b, "class", dev->pci_class);
+            cli_json_string(b, "driver", dev->driver);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
