@@ -13,100 +13,43 @@
 #define ERROR_PREFIX "virt-hostdev: error: "
 #define UUID "4b20d080-1b54-4048-85b3-a6a62d165c01"
 
-typedef struct {
-    int rc;
-    char *out;
-    char *err;
-} Result;
-
-static void result_free(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-    g_free(r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Result, result_free)
-
 /* Every run gets a private XDG_CONFIG_HOME, so that the user's own
  * templates never leak in; EXTRA_ENV adds to it. */
 static const char *xdg_home;
 
-static Result *run_va(const char *const *extra_env, const char *first, va_list ap)
+static CmdResult *run_va(const char *const *extra_env, const char *first, va_list ap)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
-    g_ptr_array_add(argv, NULL);
     g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(env, g_strconcat("XDG_CONFIG_HOME=", xdg_home, NULL));
     for (const char *const *e = extra_env; e && *e; e++)
         g_ptr_array_add(env, g_strdup(*e));
     g_ptr_array_add(env, NULL);
-    Result *r = g_new0(Result, 1);
-    r->rc = test_run_env((const char *const *)argv->pdata, (const char *const *)env->pdata, NULL, &r->out, &r->err);
-    if (g_test_verbose()) {
-        g_autofree char *cmd = g_strjoinv(" ", (char **)argv->pdata);
-        g_test_message("virt-hostdev %s -> %d\nstderr: %s", cmd, r->rc, r->err);
-    }
-    return r;
+    return cmd_run_va((const char *const *)env->pdata, NULL, first, ap);
 }
 
-static Result *run(const char *first, ...) G_GNUC_NULL_TERMINATED;
-static Result *run(const char *first, ...)
+static CmdResult *run(const char *first, ...) G_GNUC_NULL_TERMINATED;
+static CmdResult *run(const char *first, ...)
 {
     va_list ap;
     va_start(ap, first);
-    Result *r = run_va(NULL, first, ap);
+    CmdResult *r = run_va(NULL, first, ap);
     va_end(ap);
     return r;
 }
 
-static Result *run_env(const char *const *env, const char *first, ...) G_GNUC_NULL_TERMINATED;
-static Result *run_env(const char *const *env, const char *first, ...)
+static CmdResult *run_env(const char *const *env, const char *first, ...) G_GNUC_NULL_TERMINATED;
+static CmdResult *run_env(const char *const *env, const char *first, ...)
 {
     va_list ap;
     va_start(ap, first);
-    Result *r = run_va(env, first, ap);
+    CmdResult *r = run_va(env, first, ap);
     va_end(ap);
     return r;
 }
 
-static void assert_exit(const Result *r, int code)
-{
-    if (r->rc != code)
-        g_test_message("unexpected exit %d; stdout:\n%s\nstderr:\n%s", r->rc, r->out, r->err);
-    g_assert_cmpint(r->rc, ==, code);
-}
-
-static guint count(const char *haystack, const char *needle)
-{
-    guint n = 0;
-    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (strstr(haystack, needle) == NULL)
-        g_test_message("'%s' not in:\n%s", needle, haystack);
-    g_assert_nonnull(strstr(haystack, needle));
-}
-
-/* exit CODE, nothing on stdout, one error line holding every NEEDLE */
-static void assert_error(const Result *r, int code, ...)
-{
-    assert_exit(r, code);
-    g_assert_cmpstr(r->out, ==, "");
-    g_assert_true(g_str_has_prefix(r->err, ERROR_PREFIX));
-    g_assert_cmpuint(count(r->err, "\n"), ==, 1);
-    g_assert_true(g_str_has_suffix(r->err, "\n"));
-    va_list ap;
-    va_start(ap, code);
-    for (const char *n = va_arg(ap, const char *); n; n = va_arg(ap, const char *))
-        assert_contains(r->err, n);
-    va_end(ap);
-}
+#define assert_exit cmd_assert_exit
+#define assert_contains cmd_assert_contains
+#define assert_error cmd_assert_error
 
 static const char *nodedev(const char *file)
 {
@@ -169,7 +112,7 @@ static void assert_defines(const char *xml, const char *name)
 static void assert_validates(const char *xml)
 {
     g_autofree char *path = scratch_file("validate-me.xml", xml);
-    g_autoptr(Result) r = run("validate", "--file", path, NULL);
+    g_autoptr(CmdResult) r = run("validate", "--file", path, NULL);
     assert_exit(r, 0);
 }
 
@@ -179,7 +122,7 @@ static void test_generate_template(gconstpointer data)
 {
     const char *tmpl = data;
     g_autofree char *name = g_strdup_printf("vm-%s", tmpl);
-    g_autoptr(Result) r = run("generate", "--template", tmpl, "--name", name, "--uuid", UUID, NULL);
+    g_autoptr(CmdResult) r = run("generate", "--template", tmpl, "--name", name, "--uuid", UUID, NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_autofree char *golden = g_strdup_printf("generate/%s.xml", tmpl);
@@ -190,7 +133,7 @@ static void test_generate_template(gconstpointer data)
 
 static void test_generate_default_template(void)
 {
-    g_autoptr(Result) r = run("generate", "--name", "vm-q35-ovmf", "--uuid", UUID, NULL);
+    g_autoptr(CmdResult) r = run("generate", "--name", "vm-q35-ovmf", "--uuid", UUID, NULL);
     assert_exit(r, 0);
     test_assert_golden_xml("generate/q35-ovmf.xml", r->out);
 }
@@ -198,13 +141,13 @@ static void test_generate_default_template(void)
 /* The acceptance example: the bundled GPU with all its functions */
 static void test_generate_gpu_acceptance(void)
 {
-    g_autoptr(Result) r = run("generate", "--template", "gpu-passthrough", "--name", "win", "--hostdev",
+    g_autoptr(CmdResult) r = run("generate", "--template", "gpu-passthrough", "--name", "win", "--hostdev",
                               nodedev("pci_0000_01_00_0.xml"), "--all-functions", "--hide-hypervisor", "--uuid",
                               UUID, NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "virt-hostdev: 0000:01:00.0: guest address 0000:01:00.0 (multifunction slot)\n");
-    g_assert_cmpuint(count(r->out, "<hostdev "), ==, 4);
-    g_assert_cmpuint(count(r->out, "multifunction='on'"), ==, 1);
+    g_assert_cmpuint(test_count(r->out, "<hostdev "), ==, 4);
+    g_assert_cmpuint(test_count(r->out, "multifunction='on'"), ==, 1);
     assert_contains(r->out, "<hidden state='on'/>");
     assert_contains(r->out, "<vendor_id state='on' value='virt-hostdev'/>");
     assert_contains(r->out, "<ioapic driver='kvm'/>");
@@ -218,18 +161,18 @@ static void test_generate_gpu_acceptance(void)
 /* A bare address: the other functions are unknown, said so on stderr */
 static void test_generate_gpu_bare_address(void)
 {
-    g_autoptr(Result) r = run("generate", "--template", "gpu-passthrough", "--name", "win", "--hostdev",
+    g_autoptr(CmdResult) r = run("generate", "--template", "gpu-passthrough", "--name", "win", "--hostdev",
                               "0000:01:00.0", "--all-functions", "--hide-hypervisor", NULL);
     assert_exit(r, 0);
     assert_contains(r->err, "other functions of 0000:01:00.0 are unknown");
-    g_assert_cmpuint(count(r->out, "<hostdev "), ==, 1);
+    g_assert_cmpuint(test_count(r->out, "<hostdev "), ==, 1);
     assert_validates(r->out);
     assert_defines(r->out, "win");
 }
 
 static void test_generate_full_i440fx(void)
 {
-    g_autoptr(Result) r = run("generate", "--template", "i440fx-bios", "--name", "legacy", "--uuid", UUID,
+    g_autoptr(CmdResult) r = run("generate", "--template", "i440fx-bios", "--name", "legacy", "--uuid", UUID,
                               "--memory", "3G", "--vcpus", "3", "--disk", "/var/lib/libvirt/images/legacy.qcow2",
                               "--disk", "/srv/iso/install.iso", "--network", "bridge=br0,model=e1000",
                               "--network", "network=default,mac=52:54:00:12:34:56", "--hostdev",
@@ -248,7 +191,7 @@ static void test_generate_full_i440fx(void)
 
 static void test_generate_q35_options(void)
 {
-    g_autoptr(Result) r = run("generate", "--name", "db1", "--uuid", UUID, "-m", "8192", "--vcpus", "4", "--disk",
+    g_autoptr(CmdResult) r = run("generate", "--name", "db1", "--uuid", UUID, "-m", "8192", "--vcpus", "4", "--disk",
                               "/dev/vg0/db1", "--network", "network=default", "--hostdev",
                               nodedev("pci_0001_40_00_0.xml"), "--managed", "no", "--driver", "vfio", "--rom-bar",
                               "off", "--alias", "nvme", "--guest-address", "auto", NULL);
@@ -264,7 +207,7 @@ static void test_generate_q35_options(void)
 /* libvirt refuses <os><boot> next to per-device boot orders */
 static void test_generate_boot_order(void)
 {
-    g_autoptr(Result) r = run("generate", "--name", "pxe", "--hostdev", nodedev("pci_0000_03_00_0.xml"),
+    g_autoptr(CmdResult) r = run("generate", "--name", "pxe", "--hostdev", nodedev("pci_0000_03_00_0.xml"),
                               "--boot-order", "1", NULL);
     assert_exit(r, 0);
     g_assert_null(strstr(r->out, "<boot dev="));
@@ -274,8 +217,8 @@ static void test_generate_boot_order(void)
 
 static void test_generate_random_uuid(void)
 {
-    g_autoptr(Result) a = run("generate", "--name", "a", NULL);
-    g_autoptr(Result) b = run("generate", "--name", "a", NULL);
+    g_autoptr(CmdResult) a = run("generate", "--name", "a", NULL);
+    g_autoptr(CmdResult) b = run("generate", "--name", "a", NULL);
     assert_exit(a, 0);
     assert_exit(b, 0);
     const char *ua = strstr(a->out, "<uuid>"), *ub = strstr(b->out, "<uuid>");
@@ -285,7 +228,7 @@ static void test_generate_random_uuid(void)
     g_assert_true(g_uuid_string_is_valid(x));
     g_assert_cmpstr(x, !=, y);
     /* an upper-case --uuid is written the way libvirt writes it */
-    g_autoptr(Result) c = run("generate", "--name", "a", "--uuid", "4B20D080-1B54-4048-85B3-A6A62D165C01", NULL);
+    g_autoptr(CmdResult) c = run("generate", "--name", "a", "--uuid", "4B20D080-1B54-4048-85B3-A6A62D165C01", NULL);
     assert_contains(c->out, "<uuid>" UUID "</uuid>");
 }
 
@@ -305,10 +248,10 @@ static void test_generate_user_templates(void)
     g_autofree char *env_xdg = g_strconcat("XDG_CONFIG_HOME=", xdg, NULL);
     const char *env[] = { env_xdg, NULL };
 
-    g_autoptr(Result) r = run_env(env, "generate", "--name", "x", NULL);
+    g_autoptr(CmdResult) r = run_env(env, "generate", "--name", "x", NULL);
     assert_exit(r, 0);
     assert_contains(r->out, "<vcpu placement='static'>12</vcpu>");
-    g_autoptr(Result) list = run_env(env, "templates", NULL);
+    g_autoptr(CmdResult) list = run_env(env, "templates", NULL);
     assert_exit(list, 0);
     assert_contains(list->out, "My site's Q35 with UEFI");
     assert_contains(list->out, user_file);
@@ -318,9 +261,9 @@ static void test_generate_user_templates(void)
     g_autoptr(GString) other = g_string_new(text);
     g_string_replace(other, "<vcpu placement='static'>2</vcpu>", "<vcpu placement='static'>7</vcpu>", 1);
     g_autofree char *other_file = scratch_file("tdir/q35-ovmf.xml", other->str);
-    g_autoptr(Result) r2 = run_env(env, "generate", "--name", "x", "--template-dir", dir, NULL);
+    g_autoptr(CmdResult) r2 = run_env(env, "generate", "--name", "x", "--template-dir", dir, NULL);
     assert_contains(r2->out, "<vcpu placement='static'>7</vcpu>");
-    g_autoptr(Result) r3 = run_env(env, "generate", "--name", "x", "--template", other_file, NULL);
+    g_autoptr(CmdResult) r3 = run_env(env, "generate", "--name", "x", "--template", other_file, NULL);
     assert_contains(r3->out, "<vcpu placement='static'>7</vcpu>");
 }
 
@@ -359,16 +302,9 @@ static void test_generate_errors(void)
         { { "generate", "--name", "x", "--templat", "q35-ovmf", NULL }, 2, "did you mean --template", NULL },
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autoptr(GPtrArray) argv = g_ptr_array_new();
-        for (guint j = 0; cases[i].argv[j]; j++)
-            g_ptr_array_add(argv, (gpointer)cases[i].argv[j]);
-        g_ptr_array_add(argv, NULL);
-        g_autoptr(Result) r = g_new0(Result, 1);
         g_autofree char *env_xdg = g_strconcat("XDG_CONFIG_HOME=", xdg_home, NULL);
         const char *env[] = { env_xdg, NULL };
-        r->rc = test_run_env((const char *const *)argv->pdata, env, NULL, &r->out, &r->err);
-        if (r->rc != cases[i].code || strstr(r->err, cases[i].needle) == NULL)
-            g_test_message("case %u: %s", i, r->err);
+        g_autoptr(CmdResult) r = cmd_runv(env, NULL, cases[i].argv);
         assert_error(r, cases[i].code, cases[i].needle, cases[i].needle2, NULL);
     }
 }
@@ -379,17 +315,17 @@ static void test_generate_invalid_template(void)
     g_autofree char *bad = scratch_file("bad-template.xml",
                                         "<domain type='kvm'><name>t</name><memory>1</memory><vcpu>lots</vcpu>"
                                         "<os><type>hvm</type></os><devices/></domain>");
-    g_autoptr(Result) r = run("generate", "--name", "x", "--template", bad, NULL);
+    g_autoptr(CmdResult) r = run("generate", "--name", "x", "--template", bad, NULL);
     assert_error(r, 2, "template 'bad-template'", "gives an invalid domain", NULL);
-    g_autoptr(Result) r2 = run("generate", "--name", "x", "--template", bad, "--hostdev", "03:00.0", NULL);
+    g_autoptr(CmdResult) r2 = run("generate", "--name", "x", "--template", bad, "--hostdev", "03:00.0", NULL);
     assert_error(r2, 2, "template 'bad-template'", "gives an invalid domain", NULL);
 
     g_autofree char *broken = scratch_file("broken.xml", "<domain><name>t</name>");
-    g_autoptr(Result) r3 = run("generate", "--name", "x", "--template", broken, NULL);
+    g_autoptr(CmdResult) r3 = run("generate", "--name", "x", "--template", broken, NULL);
     assert_error(r3, 2, "broken.xml", "malformed XML", NULL);
 
     g_autofree char *network = scratch_file("network.xml", "<network><name>n</name></network>");
-    g_autoptr(Result) r4 = run("generate", "--name", "x", "--template", network, NULL);
+    g_autoptr(CmdResult) r4 = run("generate", "--name", "x", "--template", network, NULL);
     assert_error(r4, 2, "not a domain template", NULL);
 
     /* a template whose devices clash: two devices at one guest address */
@@ -399,7 +335,7 @@ static void test_generate_invalid_template(void)
                      "domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></memballoon><rng model='virtio'>"
                      "<backend model='random'>/dev/urandom</backend><address type='pci' domain='0x0000' "
                      "bus='0x00' slot='0x05' function='0x0'/></rng></devices></domain>");
-    g_autoptr(Result) r5 = run("generate", "--name", "x", "--template", clash, NULL);
+    g_autoptr(CmdResult) r5 = run("generate", "--name", "x", "--template", clash, NULL);
     assert_error(r5, 2, "template 'clash'", "0000:00:05.0", NULL);
 
     /* our device at an address the template uses: the edit is refused */
@@ -407,7 +343,7 @@ static void test_generate_invalid_template(void)
         "taken.xml", "<domain type='kvm'><name>t</name><memory>1048576</memory><os><type arch='x86_64' "
                      "machine='pc'>hvm</type></os><devices><memballoon model='virtio'><address type='pci' "
                      "domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></memballoon></devices></domain>");
-    g_autoptr(Result) r6 = run("generate", "--name", "x", "--template", taken, "--hostdev", "03:00.0",
+    g_autoptr(CmdResult) r6 = run("generate", "--name", "x", "--template", taken, "--hostdev", "03:00.0",
                                "--guest-address", "00:05.0", NULL);
     assert_error(r6, 1, "0000:00:05.0 is already used by memballoon", NULL);
 }
@@ -416,7 +352,7 @@ static void test_generate_invalid_template(void)
 
 static void test_templates_text(void)
 {
-    g_autoptr(Result) r = run("templates", NULL);
+    g_autoptr(CmdResult) r = run("templates", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     const char *gpu = strstr(r->out, "gpu-passthrough"), *i440 = strstr(r->out, "i440fx-bios"),
@@ -428,7 +364,7 @@ static void test_templates_text(void)
 
 static void test_templates_json(void)
 {
-    g_autoptr(Result) r = run("--json", "templates", NULL);
+    g_autoptr(CmdResult) r = run("--json", "templates", NULL);
     assert_exit(r, 0);
     g_autoptr(JsonNode) root = parse_json(r->out);
     JsonObject *o = json_node_get_object(root);
@@ -446,12 +382,12 @@ static void test_templates_json(void)
 
 static void test_templates_errors(void)
 {
-    g_autoptr(Result) r = run("templates", "extra", NULL);
+    g_autoptr(CmdResult) r = run("templates", "extra", NULL);
     assert_error(r, 2, "templates takes no arguments", NULL);
     /* an empty directory first on the path adds nothing */
     g_autofree char *empty = g_build_filename(test_tmpdir(), "empty-templates", NULL);
     g_assert_cmpint(g_mkdir_with_parents(empty, 0755), ==, 0);
-    g_autoptr(Result) r2 = run("--json", "templates", "--template-dir", empty, NULL);
+    g_autoptr(CmdResult) r2 = run("--json", "templates", "--template-dir", empty, NULL);
     assert_exit(r2, 0);
     g_autoptr(JsonNode) root = parse_json(r2->out);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(json_node_get_object(root), "templates")),
@@ -462,7 +398,7 @@ static void test_templates_errors(void)
 
 static void test_nova_text(void)
 {
-    g_autoptr(Result) r = run("nova-config", "--alias", "gpu", nodedev("pci_0000_01_00_0.xml"),
+    g_autoptr(CmdResult) r = run("nova-config", "--alias", "gpu", nodedev("pci_0000_01_00_0.xml"),
                               nodedev("pci_0000_03_00_0.xml"), nodedev("pci_0000_03_10_0.xml"),
                               nodedev("pci_0000_03_10_2.xml"), NULL);
     assert_exit(r, 0);
@@ -494,7 +430,7 @@ static void test_nova_text(void)
 
 static void test_nova_legacy_flavor(void)
 {
-    g_autoptr(Result) r = run("nova-config", "--alias", "gpu", "--legacy", "--flavor-property", "gpu.large",
+    g_autoptr(CmdResult) r = run("nova-config", "--alias", "gpu", "--legacy", "--flavor-property", "gpu.large",
                               "--count", "2", nodedev("pci_0000_01_00_0.xml"), NULL);
     assert_exit(r, 0);
     assert_contains(r->out, "\npassthrough_whitelist = {\"vendor_id\": \"10de\", \"product_id\": \"1e87\", "
@@ -503,14 +439,14 @@ static void test_nova_legacy_flavor(void)
     g_assert_true(g_str_has_suffix(r->out, "\n\nopenstack flavor set gpu.large --property "
                                            "\"pci_passthrough:alias\"=\"gpu:2\"\n"));
     /* a flavor name the shell would split is quoted */
-    g_autoptr(Result) q = run("nova-config", "--alias", "gpu", "--flavor-property", "my flavor",
+    g_autoptr(CmdResult) q = run("nova-config", "--alias", "gpu", "--flavor-property", "my flavor",
                               nodedev("pci_0000_01_00_0.xml"), NULL);
     assert_contains(q->out, "openstack flavor set 'my flavor' --property \"pci_passthrough:alias\"=\"gpu:1\"\n");
 }
 
 static void test_nova_json(void)
 {
-    g_autoptr(Result) r = run("--json", "nova-config", "--alias", "nic", "--flavor-property", "f1",
+    g_autoptr(CmdResult) r = run("--json", "nova-config", "--alias", "nic", "--flavor-property", "f1",
                               nodedev("pci_0000_03_10_2.xml"), NULL);
     assert_exit(r, 0);
     g_autoptr(JsonNode) root = parse_json(r->out);
@@ -529,7 +465,7 @@ static void test_nova_json(void)
     g_assert_cmpstr(json_object_get_string_member(flavor, "property"), ==, "pci_passthrough:alias");
     g_assert_cmpstr(json_object_get_string_member(flavor, "value"), ==, "nic:1");
     /* without --flavor-property, no flavor key */
-    g_autoptr(Result) r2 = run("--json", "nova-config", "--alias", "nic", nodedev("pci_0000_03_10_2.xml"), NULL);
+    g_autoptr(CmdResult) r2 = run("--json", "nova-config", "--alias", "nic", nodedev("pci_0000_03_10_2.xml"), NULL);
     g_autoptr(JsonNode) root2 = parse_json(r2->out);
     g_assert_false(json_object_has_member(json_node_get_object(root2), "flavor"));
 }
@@ -537,22 +473,22 @@ static void test_nova_json(void)
 static void test_nova_errors(void)
 {
     const char *gpu = nodedev("pci_0000_01_00_0.xml");
-    g_autoptr(Result) a = run("nova-config", gpu, NULL);
+    g_autoptr(CmdResult) a = run("nova-config", gpu, NULL);
     assert_error(a, 2, "nova-config needs --alias NAME", NULL);
-    g_autoptr(Result) b = run("nova-config", "--alias", "g:pu", gpu, NULL);
+    g_autoptr(CmdResult) b = run("nova-config", "--alias", "g:pu", gpu, NULL);
     assert_error(b, 2, "alias name 'g:pu'", NULL);
-    g_autoptr(Result) c = run("nova-config", "--alias", "gpu", "01:00.0", NULL);
+    g_autoptr(CmdResult) c = run("nova-config", "--alias", "gpu", "01:00.0", NULL);
     assert_error(c, 2, "01:00.0: nova needs the vendor and product ids of 0000:01:00.0",
                  "virsh nodedev-dumpxml pci_0000_01_00_0", NULL);
-    g_autoptr(Result) d = run("nova-config", "--alias", "gpu", nodedev("usb_1_5.xml"), NULL);
+    g_autoptr(CmdResult) d = run("nova-config", "--alias", "gpu", nodedev("usb_1_5.xml"), NULL);
     assert_error(d, 2, "takes PCI devices", NULL);
-    g_autoptr(Result) e = run("nova-config", "--alias", "gpu", "--count", "2", gpu, NULL);
+    g_autoptr(CmdResult) e = run("nova-config", "--alias", "gpu", "--count", "2", gpu, NULL);
     assert_error(e, 2, "--count applies to --flavor-property", NULL);
-    g_autoptr(Result) f = run("nova-config", "--alias", "gpu", gpu, gpu, NULL);
+    g_autoptr(CmdResult) f = run("nova-config", "--alias", "gpu", gpu, gpu, NULL);
     assert_error(f, 2, "0000:01:00.0 is given twice", NULL);
-    g_autoptr(Result) g = run("nova-config", "--alias", "gpu", NULL);
+    g_autoptr(CmdResult) g = run("nova-config", "--alias", "gpu", NULL);
     assert_error(g, 2, "no DEVICE given", NULL);
-    g_autoptr(Result) h = run("nova-config", "--alias", "gpu", "--flavor-property", "f", "--count", "0", gpu, NULL);
+    g_autoptr(CmdResult) h = run("nova-config", "--alias", "gpu", "--flavor-property", "f", "--count", "0", gpu, NULL);
     assert_error(h, 2, "--count", NULL);
 }
 
@@ -562,7 +498,7 @@ static JsonNode *check_json(const char *tree, int expect_rc)
 {
     g_autofree char *rel = g_build_filename("check", tree, NULL);
     g_autofree char *root = test_data_path(rel);
-    g_autoptr(Result) r = run("--json", "check", "--root", root, NULL);
+    g_autoptr(CmdResult) r = run("--json", "check", "--root", root, NULL);
     assert_exit(r, expect_rc);
     g_assert_cmpstr(r->err, ==, "");
     JsonNode *n = parse_json(r->out);
@@ -613,7 +549,7 @@ static void test_check_fixtures(void)
 static void test_check_text(void)
 {
     g_autofree char *root = test_data_path("check/no-iommu");
-    g_autoptr(Result) r = run("check", "--root", root, NULL);
+    g_autoptr(CmdResult) r = run("check", "--root", root, NULL);
     assert_exit(r, 1);
     assert_contains(r->out, "fail  IOMMU ");
     assert_contains(r->out, "fix: enable VT-d in the firmware setup, add intel_iommu=on iommu=pt to "
@@ -621,7 +557,7 @@ static void test_check_text(void)
     assert_contains(r->out, "fix: modprobe vfio-pci");
     g_assert_true(g_str_has_suffix(r->out, "\nnot ready for PCI passthrough: 3 checks failed\n"));
     g_autofree char *amd = test_data_path("check/amd-selinux");
-    g_autoptr(Result) r2 = run("check", "--root", amd, NULL);
+    g_autoptr(CmdResult) r2 = run("check", "--root", amd, NULL);
     assert_exit(r2, 0);
     assert_contains(r2->out, "fix: setsebool -P virt_manage_sysfs 1");
     assert_contains(r2->out, "\nIOMMU groups:\n");
@@ -631,16 +567,16 @@ static void test_check_text(void)
 
 static void test_check_errors(void)
 {
-    g_autoptr(Result) r = run("check", "--root", "/nonexistent/root", NULL);
+    g_autoptr(CmdResult) r = run("check", "--root", "/nonexistent/root", NULL);
     assert_error(r, 2, "--root '/nonexistent/root' is not a directory", NULL);
-    g_autoptr(Result) r2 = run("check", "now", NULL);
+    g_autoptr(CmdResult) r2 = run("check", "now", NULL);
     assert_error(r2, 2, "check takes no arguments", NULL);
 }
 
 /* This machine, whatever it is: reads only, answers 0 or 1 with JSON. */
 static void test_check_this_host(void)
 {
-    g_autoptr(Result) r = run("--json", "check", NULL);
+    g_autoptr(CmdResult) r = run("--json", "check", NULL);
     if (r->rc != 0 && r->rc != 1)
         g_test_message("exit %d: %s", r->rc, r->err);
     g_assert_true(r->rc == 0 || r->rc == 1);

@@ -244,16 +244,22 @@ CmdResult *cmd_runv(const char *const *env, const char *in, const char *const *a
     return r;
 }
 
-CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ...)
+CmdResult *cmd_run_va(const char *const *env, const char *in, const char *first, va_list ap)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    va_list ap;
-    va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (gpointer)a);
-    va_end(ap);
     g_ptr_array_add(argv, NULL);
     return cmd_runv(env, in, (const char *const *)argv->pdata);
+}
+
+CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    CmdResult *r = cmd_run_va(env, in, first, ap);
+    va_end(ap);
+    return r;
 }
 
 void cmd_assert_exit(const CmdResult *r, int code)
@@ -290,4 +296,12 @@ void cmd_assert_error(const CmdResult *r, int code, ...)
     for (const char *n = va_arg(ap, const char *); n; n = va_arg(ap, const char *))
         cmd_assert_contains(r->err, n);
     va_end(ap);
+}
+
+guint test_count(const char *haystack, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
 }

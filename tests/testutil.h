@@ -1,6 +1,7 @@
 /* Helpers shared by the g_test programs. */
 #pragma once
 #include <glib.h>
+#include <stdarg.h>
 
 /* Path of a file under the source tree's tests/data. */
 char *test_data_path(const char *relative);
@@ -41,6 +42,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CmdResult, cmd_result_free)
 /* virt-hostdev FIRST... (NULL-terminated) with extra environment ENV
  * ("NAME=VALUE", NULL-terminated, or NULL) and IN on stdin (or NULL). */
 CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ...) G_GNUC_NULL_TERMINATED;
+CmdResult *cmd_run_va(const char *const *env, const char *in, const char *first, va_list ap);
 /* The same with the arguments in a NULL-terminated array. */
 CmdResult *cmd_runv(const char *const *env, const char *in, const char *const *argv);
 void cmd_assert_exit(const CmdResult *r, int code);
@@ -49,3 +51,5 @@ void cmd_assert_exit(const CmdResult *r, int code);
 void cmd_assert_error(const CmdResult *r, int code, ...) G_GNUC_NULL_TERMINATED;
 void cmd_assert_contains(const char *haystack, const char *needle);
 void cmd_assert_lacks(const char *haystack, const char *needle);
+/* How many times NEEDLE occurs in HAYSTACK (overlapping too). */
+guint test_count(const char *haystack, const char *needle);
