@@ -54,3 +54,9 @@ void virt_connection_close(void)
         loaded->close(connection);
     connection = NULL;
 }
+
+const VirtBackend *virt_connect(const char *uri, VirtConn **conn, GError **error)
+{
+    *conn = virt_connection(uri, error);
+    return *conn ? loaded : NULL;
+}
