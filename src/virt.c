@@ -26,7 +26,8 @@ static void silent_error(void *data, virErrorPtr err)
 
 static void set_libvirt_error(GError **error, const char *context)
 {
-    const char *msg = virGetLastErrorMessage();
+    /* some drivers fail without saying why */
+    const char *msg = virGetLastError() ? virGetLastErrorMessage() : "the libvirt driver gave no reason";
     g_set_error(error, VH_ERROR_QUARK, VH_ERROR_LIBVIRT_CODE, "%s: %s", context, msg ? msg : "unknown libvirt error");
     virResetLastError();
 }

@@ -320,7 +320,7 @@ static void test_bash_words(void)
         return;
     check_line("virt-hostdev a", (const char *const[]){ "add", "address", NULL }, TRUE);
     check_line("virt-hostdev ", (const char *const[]){ "address", "hostdev", "add", "remove", "validate", NULL }, FALSE);
-    check_line("virt-hostdev help re", (const char *const[]){ "remove", NULL }, TRUE);
+    check_line("virt-hostdev help rem", (const char *const[]){ "remove", NULL }, TRUE);
     check_line("virt-hostdev add --man", (const char *const[]){ "--managed", NULL }, TRUE);
     check_line("virt-hostdev validate --f", (const char *const[]){ "--file", NULL }, TRUE);
     check_line("virt-hostdev --ver", (const char *const[]){ "--version", "--verbose", NULL }, TRUE);
