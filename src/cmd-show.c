@@ -117,9 +117,19 @@ static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignab
     json_builder_set_member_name(b, "slot_functions");
     json_builder_begin_array(b);
     g_autoptr(GPtrArray) fns = slot_functions(inv, dev);
-    for (guint i = 0; i < fns->len; i++) {
-        g_autofree char *a = pci_addr_format(&((const Nodedev *)fns->pdata[i])->pci, PCI_FORMAT_PCI);
-        json_builder_add_string_value(b, a);
+    for (guint f = 0; dev->kind == NODEDEV_PCI && f <= PCI_FUNCTION_MAX; f++) {
+        PciAddr a = dev->pci;
+        a.function = f;
+        /* the host's functions, or offline those the IOMMU group names */
+        gboolean present = FALSE;
+        for (guint i = 0; i < fns->len && !present; i++)
+            present = pci_addr_equal(&((const Nodedev *)fns->pdata[i])->pci, &a);
+        for (guint i = 0; offline && dev->iommu_members && i < dev->iommu_members->len && !present; i++)
+            present = pci_addr_equal(&g_array_index(dev->iommu_members, PciAddr, i), &a);
+        if (present) {
+            g_autofree char *text = pci_addr_format(&a, PCI_FORMAT_PCI);
+            json_builder_add_string_value(b, text);
+        }
     }
     json_builder_end_array(b);
     json_builder_set_member_name(b, "sriov");

@@ -164,6 +164,24 @@ static void host_json_group(JsonBuilder *b, Inventory *inv, const Nodedev *dev)
         cli_json_string(b, "class", nodedev_class_name(m));
         json_builder_end_object(b);
     }
+    /* members the device's own XML names but the inventory lacks (a device
+     * described offline): their address is all that is known */
+    for (guint i = 0; dev->iommu_members && i < dev->iommu_members->len; i++) {
+        const PciAddr *a = &g_array_index(dev->iommu_members, PciAddr, i);
+        gboolean listed = FALSE;
+        for (guint j = 0; members && j < members->len && !listed; j++)
+            listed = pci_addr_equal(&((const Nodedev *)members->pdata[j])->pci, a);
+        if (listed)
+            continue;
+        g_autofree char *address = pci_addr_format(a, PCI_FORMAT_PCI);
+        g_autofree char *name = pci_addr_format(a, PCI_FORMAT_NAME);
+        json_builder_begin_object(b);
+        cli_json_string(b, "address", address);
+        cli_json_string(b, "name", name);
+        cli_json_string(b, "driver", NULL);
+        cli_json_string(b, "class", NULL);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     json_builder_end_object(b);
 }

@@ -286,7 +286,7 @@ static void reason(GPtrArray *reasons, const char *fmt, ...)
     va_end(ap);
 }
 
-static gboolean check_group(Inventory *inv, const Nodedev *dev, GPtrArray *reasons)
+static gboolean check_group(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons)
 {
     if (dev->iommu_group < 0) {
         reason(reasons, "no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel "
@@ -297,8 +297,22 @@ static gboolean check_group(Inventory *inv, const Nodedev *dev, GPtrArray *reaso
     gboolean ok = TRUE;
     for (guint i = 0; members && i < members->len; i++) {
         const Nodedev *m = members->pdata[i];
-        if (m == dev || pci_addr_equal(&m->pci, &dev->pci) || nodedev_is_bridge(m) || m->driver == NULL ||
-            nodedev_driver_is_vfio(m->driver))
+        if (m == dev || pci_addr_equal(&m->pci, &dev->pci) || nodedev_is_bridge(m))
+            continue;
+        /* a VFIO group is opened by one guest at a time */
+        GPtrArray *users = inventory_users(inv, m);
+        const DeviceUser *other = NULL;
+        for (guint u = 0; u < users->len && other == NULL; u++)
+            if (!exclude_domain || g_strcmp0(((const DeviceUser *)users->pdata[u])->uuid, exclude_domain) != 0)
+                other = users->pdata[u];
+        if (other) {
+            g_autofree char *label = nodedev_label(m);
+            reason(reasons, "group %d also holds %s, which %s domain '%s' has: a group goes to one guest whole",
+                   dev->iommu_group, label, other->active ? "running" : "shut-off", other->domain);
+            ok = FALSE;
+            continue;
+        }
+        if (m->driver == NULL || nodedev_driver_is_vfio(m->driver))
             continue;
         g_autofree char *label = nodedev_label(m);
         gboolean sibling = pci_addr_same_slot(&m->pci, &dev->pci);
@@ -324,7 +338,7 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *ex
         reason(reasons, "a chipset bridge: the host needs it");
         ok = FALSE;
     }
-    if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, reasons))
+    if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, exclude_domain, reasons))
         ok = FALSE;
     GPtrArray *users = inventory_users(inv, dev);
     for (guint i = 0; i < users->len; i++) {
