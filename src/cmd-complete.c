@@ -8,6 +8,8 @@
  *   __complete devices [free]        PCI node-device names and addresses
  *                                    (free: only assignable ones, for add)
  *   __complete held DOMAIN           host devices in DOMAIN's definition
+ *   __complete templates [DIR]       template names for generate --template (DIR:
+ *                                    its --template-dir)
  * Queries that need libvirt print nothing when it is unreachable. */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "errors.h"
 #include "host.h"
 #include "xmlutil.h"
+#include "template.h"
 
 static void print_long_options(GString *out, const GOptionEntry *entries, gboolean valued_only)
 {
@@ -99,9 +102,15 @@ static int run_complete(char **args, GError **error)
         devices(out, g_strcmp0(args[1], "free") == 0);
     } else if (g_strcmp0(what, "held") == 0 && args[1]) {
         held(out, args[1]);
+    } else if (g_strcmp0(what, "templates") == 0) {
+        g_autoptr(GPtrArray) dirs = template_search_path(args[1] && *args[1] ? args[1] : NULL);
+        g_autoptr(GPtrArray) infos = template_list(dirs, NULL);
+        for (guint i = 0; infos && i < infos->len; i++)
+            g_string_append_printf(out, "%s\n", ((TemplateInfo *)infos->pdata[i])->name);
     } else {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                    "__complete verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN");
+                    "__complete verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN "
+                    "| templates [DIR]");
         return VH_EXIT_USAGE;
     }
     return cli_write_stdout(out->str, out->len, error) ? VH_EXIT_OK : VH_EXIT_FAILED;
@@ -109,7 +118,7 @@ static int run_complete(char **args, GError **error)
 
 const VerbDef verb_complete = {
     .name = "__complete",
-    .params = "verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN",
+    .params = "verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN | templates [DIR]",
     .summary = "completion queries (used by the bash completion)",
     .run = run_complete,
     .hidden = TRUE,

@@ -40,7 +40,7 @@ static int run_detach(char **args, GError **error)
         return VH_EXIT_FAILED;
     }
     g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
-    g_autoptr(GPtrArray) set = named ? host_detach_set(&host, named, opt.group, opt.force, error) : NULL;
+    g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
     g_autoptr(GPtrArray) detached = g_ptr_array_new();
     gboolean ok = set && host_detach(&host, set, detached, error);
     host_clear(&host);
@@ -56,7 +56,7 @@ static int run_reattach(char **args, GError **error)
     }
     g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
     /* giving back part of a group is always allowed: it only fails the guest */
-    g_autoptr(GPtrArray) set = named ? host_detach_set(&host, named, opt.group, TRUE, error) : NULL;
+    g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, TRUE, error) : NULL;
     gboolean ok = set && host_reattach(&host, set, opt.reset, error);
     host_clear(&host);
     return ok ? VH_EXIT_OK : vh_error_exit_code(*error);

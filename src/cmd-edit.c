@@ -2,6 +2,7 @@
  * an XML file (offline) or through libvirt (DOMAIN by name or UUID). */
 #include <string.h>
 
+#include "aliases.h"
 #include "cli.h"
 #include "diff.h"
 #include "domedit.h"
@@ -10,7 +11,20 @@
 #include "host.h"
 #include "validate.h"
 
-static const GOptionEntry *const add_options[] = { edit_entries, hostdev_entries, NULL };
+static struct {
+    char *pci_alias;
+    char *aliases_file;
+} pool_opt;
+
+static const GOptionEntry pool_entries[] = {
+    { "pci-alias", 0, 0, G_OPTION_ARG_STRING, &pool_opt.pci_alias,
+      "add COUNT free devices of a nova-style alias (from --aliases FILE), e.g. gpu:2", "NAME[:COUNT]" },
+    { "aliases", 0, 0, G_OPTION_ARG_FILENAME, &pool_opt.aliases_file,
+      "the alias definitions (default " ALIAS_CONFIG_DEFAULT ")", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const GOptionEntry *const add_options[] = { edit_entries, hostdev_entries, pool_entries, NULL };
 
 static struct {
     char **guest_addresses;
@@ -40,6 +54,7 @@ typedef struct {
     const HostdevOpts *opts;
     const GuestPlacement *placement;
     GPtrArray *devices;     /* add: what to insert; remove: what to match */
+    gboolean all_functions; /* one guest slot per host slot */
     RemoveMatch match;      /* remove */
 } Edit;
 
@@ -73,6 +88,15 @@ static gboolean check_edit_flags(GError **error)
     }
     if ((e->dry_run || e->diff) && e->in_place) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--dry-run and --diff change nothing: drop --in-place");
+        return FALSE;
+    }
+    if (pool_opt.pci_alias && e->file) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "--pci-alias picks from the host's devices, through libvirt: name a DOMAIN instead of --file");
+        return FALSE;
+    }
+    if (pool_opt.aliases_file && !pool_opt.pci_alias) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--aliases only applies with --pci-alias");
         return FALSE;
     }
     if (remove_opt.reattach && e->file) {
@@ -141,8 +165,7 @@ static gboolean apply_edit(const Edit *edit, DomDoc *dd, GString *notes, GPtrArr
                            GError **error)
 {
     if (edit->kind == EDIT_ADD)
-        return domedit_add(dd, edit->devices, edit->opts, edit->placement, hostdev_cli.all_functions, notes, added,
-                           error);
+        return domedit_add(dd, edit->devices, edit->opts, edit->placement, edit->all_functions, notes, added, error);
     return domedit_remove(dd, &edit->match, notes, removed, error);
 }
 
@@ -407,6 +430,56 @@ static gboolean reattach_removed(DomainEdit *de, GPtrArray *removed, GError **er
     return host_reattach(&de->host, back, FALSE, error);
 }
 
+/* Host PCI addresses held by any domain, for the alias pool. */
+static GHashTable *held_addresses(Inventory *inv)
+{
+    GHashTable *held = alias_held_new();
+    GPtrArray *all = inventory_devices(inv);
+    for (guint i = 0; i < all->len; i++) {
+        const Nodedev *dev = all->pdata[i];
+        GPtrArray *users = dev->kind == NODEDEV_PCI ? inventory_users(inv, dev) : NULL;
+        if (users && users->len)
+            alias_held_add(held, &dev->pci, ((const DeviceUser *)users->pdata[0])->domain);
+    }
+    return held;
+}
+
+/* --pci-alias NAME[:COUNT]: free devices of the alias, whole slots, added
+ * to DEVICES (the host's own models). */
+static gboolean pick_from_pool(DomainEdit *de, GPtrArray *devices, GError **error)
+{
+    g_autofree char *name = NULL;
+    guint count = 1;
+    if (!alias_request_parse(pool_opt.pci_alias, &name, &count, error))
+        return FALSE;
+    g_autoptr(AliasConfig) config = alias_config_load(pool_opt.aliases_file, error);
+    const Alias *alias = config ? alias_config_find(config, name, error) : NULL;
+    if (alias == NULL)
+        return FALSE;
+    g_autoptr(GHashTable) held = held_addresses(de->host.inv);
+    g_autoptr(GPtrArray) picked = alias_pick(alias, inventory_devices(de->host.inv), held, count, error);
+    if (picked == NULL)
+        return FALSE;
+    g_autoptr(GString) choice = g_string_new(NULL);
+    for (guint i = 0; i < picked->len; i++) {
+        const Nodedev *copy = picked->pdata[i];
+        Nodedev *dev = inventory_find_pci(de->host.inv, &copy->pci);
+        g_autofree char *label = nodedev_label(copy);
+        if (dev == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "alias '%s': %s is not on this host", name, label);
+            return FALSE;
+        }
+        if (g_ptr_array_find(devices, dev, NULL)) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "alias '%s' picked %s, which is also named", name, label);
+            return FALSE;
+        }
+        g_ptr_array_add(devices, dev);
+        g_string_append_printf(choice, "%s%s", i ? " " : "", label);
+    }
+    cli_note("alias '%s': picked %s", name, choice->str);
+    return TRUE;
+}
+
 static gboolean edit_domain(const Edit *edit_in, const char *name, char **device_args, GError **error)
 {
     Edit edit = *edit_in;
@@ -423,8 +496,16 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
     if (edit.kind == EDIT_ADD) {
         /* the host must have the device: libvirt itself would accept a
          * hostdev for hardware that does not exist */
-        if (!(owned = host_resolve_devices(&de.host, device_args, hostdev_cli.all_functions, error)) ||
-            !check_not_held(&de, owned, error))
+        if (pool_opt.pci_alias && !(device_args && device_args[0]))
+            owned = g_ptr_array_new();
+        else if (!(owned = host_resolve_devices(&de.host, device_args, hostdev_cli.all_functions, error)))
+            goto out;
+        if (pool_opt.pci_alias) {
+            if (!pick_from_pool(&de, owned, error))
+                goto out;
+            edit.all_functions = TRUE;
+        }
+        if (!check_not_held(&de, owned, error))
             goto out;
     } else if (device_args && device_args[0]) {
         /* stale entries whose host device is gone can still be removed */
@@ -438,7 +519,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
 
     gboolean detach_first = edit.kind == EDIT_ADD && !edit.opts->managed && !edit_cli.dry_run && !edit_cli.diff;
     if (detach_first) {
-        g_autoptr(GPtrArray) set = host_detach_set(&de.host, owned, FALSE, edit_cli.force, error);
+        g_autoptr(GPtrArray) set = inventory_detach_set(de.host.inv, owned, FALSE, edit_cli.force, error);
         if (set == NULL)
             goto out;
     }
@@ -486,7 +567,7 @@ static int run_edit(EditKind kind, char **args, GError **error)
         hostdev_opts_clear(&opts);
         return VH_EXIT_USAGE;
     }
-    Edit edit = { .kind = kind, .opts = &opts, .placement = &placement };
+    Edit edit = { .kind = kind, .opts = &opts, .placement = &placement, .all_functions = hostdev_cli.all_functions };
     gboolean ok;
     if (domain) {
         ok = edit_domain(&edit, domain, device_args, error);
@@ -519,7 +600,7 @@ static int run_remove(char **args, GError **error)
 
 const VerbDef verb_add = {
     .name = "add",
-    .params = "(DOMAIN | --file FILE) DEVICE...",
+    .params = "(DOMAIN | --file FILE) DEVICE... | DOMAIN --pci-alias NAME[:COUNT]",
     .summary = "insert hostdev elements into a domain definition, validated",
     .options = add_options,
     .run = run_add,

@@ -2,6 +2,7 @@
  * virsh nodedev-list + nodedev-dumpxml + grepping domain definitions. */
 #include <string.h>
 
+#include "aliases.h"
 #include "cli.h"
 #include "errors.h"
 #include "host.h"
@@ -11,6 +12,8 @@ static struct {
     gboolean free;
     gboolean assignable;
     gboolean names;
+    char *pci_alias;
+    char *aliases_file;
 } opt;
 
 static const GOptionEntry list_entries[] = {
@@ -21,6 +24,10 @@ static const GOptionEntry list_entries[] = {
     { "assignable", 0, 0, G_OPTION_ARG_NONE, &opt.assignable,
       "only devices that can be given to a guest as they stand (free, IOMMU group clear)", NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, "bare node-device names, one per line", NULL },
+    { "pci-alias", 0, 0, G_OPTION_ARG_STRING, &opt.pci_alias,
+      "only devices of this nova-style alias (the pool add --pci-alias picks from)", "NAME" },
+    { "aliases", 0, 0, G_OPTION_ARG_FILENAME, &opt.aliases_file,
+      "the alias definitions (default " ALIAS_CONFIG_DEFAULT ")", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -57,8 +64,10 @@ static gboolean class_capability(const char *cls, const char **cap, GError **err
     return FALSE;
 }
 
-static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap)
+static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, const Alias *alias)
 {
+    if (alias && !alias_matches(alias, dev))
+        return FALSE;
     if (g_strcmp0(cap, "pci") == 0 && dev->kind != NODEDEV_PCI)
         return FALSE;
     if (g_strcmp0(cap, "usb_device") == 0 && dev->kind != NODEDEV_USB)
@@ -169,6 +178,17 @@ static int run_list(char **args, GError **error)
     }
     if (!class_capability(opt.class, &cap, error))
         return VH_EXIT_USAGE;
+    if (opt.aliases_file && !opt.pci_alias) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--aliases only applies with --pci-alias");
+        return VH_EXIT_USAGE;
+    }
+    g_autoptr(AliasConfig) config = NULL;
+    const Alias *alias = NULL;
+    if (opt.pci_alias) {
+        if (!(config = alias_config_load(opt.aliases_file, error)) ||
+            !(alias = alias_config_find(config, opt.pci_alias, error)))
+            return vh_error_exit_code(*error);
+    }
     Host host;
     /* --names alone (completion) needs no domain listing */
     gboolean domains = !opt.names || opt.free || opt.assignable;
@@ -179,7 +199,7 @@ static int run_list(char **args, GError **error)
     g_autoptr(GPtrArray) rows = g_ptr_array_new();
     GPtrArray *all = inventory_devices(host.inv);
     for (guint i = 0; i < all->len; i++)
-        if (wanted(host.inv, all->pdata[i], cap))
+        if (wanted(host.inv, all->pdata[i], cap, alias))
             g_ptr_array_add(rows, all->pdata[i]);
 
     gboolean ok;
@@ -202,7 +222,7 @@ static int run_list(char **args, GError **error)
 
 const VerbDef verb_list = {
     .name = "list",
-    .params = "[--class CLASS] [--free] [--assignable] [--names]",
+    .params = "[--class CLASS] [--free] [--assignable] [--names] [--pci-alias NAME]",
     .summary = "the host's PCI (or USB, mdev) devices: address, class, ids, driver, IOMMU group, domains using them",
     .options = list_options,
     .run = run_list,

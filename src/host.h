@@ -37,11 +37,6 @@ char *host_device_description(const Nodedev *dev);
 void host_json_users(JsonBuilder *b, GPtrArray *users);
 void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
 
-/* Host side of passthrough. The devices to act on: DEVICES, plus with GROUP
- * every other member of their IOMMU groups (bridges excepted). Without
- * GROUP, a group that keeps members on host drivers is refused unless
- * FORCE. */
-GPtrArray *host_detach_set(Host *host, GPtrArray *devices, gboolean group, gboolean force, GError **error);
 /* Bind DEVICES to vfio-pci through libvirt. Devices already there are left
  * alone; DETACHED receives those this call moved. On failure the ones it
  * moved are given back before returning. */

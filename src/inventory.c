@@ -360,3 +360,47 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *ex
                dev->mdev_types->len);
     return ok;
 }
+
+static gboolean on_host_driver(const Nodedev *m)
+{
+    return m->driver != NULL && !nodedev_driver_is_vfio(m->driver) && !nodedev_is_bridge(m);
+}
+
+GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean group, gboolean force, GError **error)
+{
+    g_autoptr(GPtrArray) set = g_ptr_array_new();
+    for (guint i = 0; i < devices->len; i++) {
+        Nodedev *dev = devices->pdata[i];
+        if (dev->kind != NODEDEV_PCI) {
+            g_autofree char *label = nodedev_label(dev);
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                        "%s: only PCI devices are detached from the host (USB and mdev devices need no detach)",
+                        label);
+            return NULL;
+        }
+        if (!g_ptr_array_find(set, dev, NULL))
+            g_ptr_array_add(set, dev);
+    }
+    guint named = set->len;
+    for (guint i = 0; i < named; i++) {
+        const Nodedev *dev = set->pdata[i];
+        GPtrArray *members = inventory_group(inv, dev);
+        for (guint m = 0; members && m < members->len; m++) {
+            Nodedev *member = members->pdata[m];
+            if (g_ptr_array_find(set, member, NULL) || nodedev_is_bridge(member))
+                continue;
+            if (group) {
+                g_ptr_array_add(set, member);
+            } else if (on_host_driver(member) && !force) {
+                g_autofree char *label = nodedev_label(dev), *other = nodedev_label(member);
+                g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                            "%s: IOMMU group %d also holds %s bound to %s; the group goes to a guest whole: "
+                            "detach it too, use --group, or --force to detach only what was named",
+                            label, dev->iommu_group, other, member->driver);
+                return NULL;
+            }
+        }
+    }
+    return g_steal_pointer(&set);
+}
+

@@ -52,6 +52,12 @@ GPtrArray *inventory_group(Inventory *inv, const Nodedev *dev);
  * (a UUID) is the domain being edited: its own hold is not a problem. */
 gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons);
 
+/* Host side of passthrough: the devices to act on are DEVICES, plus with
+ * GROUP every other member of their IOMMU groups (bridges excepted). Without
+ * GROUP, a group that keeps members on host drivers is refused unless FORCE.
+ * Only PCI devices are detached. */
+GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean group, gboolean force, GError **error);
+
 /* Host drivers that mean "ready for a guest". */
 gboolean nodedev_driver_is_vfio(const char *driver);
 /* PCI bridges and root ports may stay on their host driver in a group. */

@@ -141,8 +141,9 @@ static GPtrArray *backend_nodedev_list(VirtConn *vc, const char *cap, GError **e
     return out;
 }
 
-static VirtDomain *domain_info(virDomainPtr dom, gboolean with_xml, GError **error)
+static VirtDomain *domain_info(virDomainPtr dom, gboolean with_xml, gboolean *gone, GError **error)
 {
+    *gone = FALSE;
     g_autoptr(VirtDomain) d = g_new0(VirtDomain, 1);
     char uuid[VIR_UUID_STRING_BUFLEN];
     d->name = g_strdup(virDomainGetName(dom));
@@ -154,6 +155,7 @@ static VirtDomain *domain_info(virDomainPtr dom, gboolean with_xml, GError **err
         return g_steal_pointer(&d);
     char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
     if (xml == NULL) {
+        *gone = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
         g_autofree char *context = g_strdup_printf("cannot read the definition of domain '%s'", d->name);
         set_libvirt_error(error, context);
         return NULL;
@@ -162,6 +164,7 @@ static VirtDomain *domain_info(virDomainPtr dom, gboolean with_xml, GError **err
     if (d->active) {
         xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_SECURE);
         if (xml == NULL) {
+            *gone = virGetLastErrorCode() == VIR_ERR_NO_DOMAIN;
             g_autofree char *context = g_strdup_printf("cannot read the live XML of domain '%s'", d->name);
             set_libvirt_error(error, context);
             return NULL;
@@ -180,15 +183,26 @@ static GPtrArray *backend_domain_list(VirtConn *vc, gboolean with_xml, GError **
         return NULL;
     }
     GPtrArray *out = g_ptr_array_new_full((guint)n, (GDestroyNotify)virt_domain_free);
+    gboolean ok = TRUE;
     for (int i = 0; i < n; i++) {
-        g_autoptr(GError) err = NULL;
-        VirtDomain *d = domain_info(doms[i], with_xml, &err);
-        /* a domain undefined while we list it is simply gone */
-        if (d)
-            g_ptr_array_add(out, d);
+        if (ok) {
+            g_autoptr(GError) err = NULL;
+            gboolean gone;
+            VirtDomain *d = domain_info(doms[i], with_xml, &gone, &err);
+            if (d) {
+                g_ptr_array_add(out, d);
+            } else if (!gone) {
+                /* a domain undefined while we list it is simply gone; any
+                 * other failure must not hide what a domain holds */
+                g_propagate_error(error, g_steal_pointer(&err));
+                ok = FALSE;
+            }
+        }
         virDomainFree(doms[i]);
     }
     free(doms);
+    if (!ok)
+        g_clear_pointer(&out, g_ptr_array_unref);
     return out;
 }
 
@@ -209,7 +223,8 @@ static virDomainPtr lookup_domain(VirtConn *vc, const char *name_or_uuid, GError
 static VirtDomain *backend_domain_get(VirtConn *vc, const char *name_or_uuid, GError **error)
 {
     g_autoptr(virDomain) dom = lookup_domain(vc, name_or_uuid, error);
-    return dom ? domain_info(dom, TRUE, error) : NULL;
+    gboolean gone;
+    return dom ? domain_info(dom, TRUE, &gone, error) : NULL;
 }
 
 static gboolean backend_domain_define(VirtConn *vc, const char *xml, GError **error)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,14 @@ static gboolean ensure_account(void)
     return TRUE;
 }
 
+/* In the daemon, before exec: die with this test program, even when an
+ * assertion aborts it before stop_daemon() runs. */
+static void die_with_parent(gpointer data)
+{
+    (void)data;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void start_daemon(void)
 {
     if (daemon_answers()) {
@@ -122,7 +131,7 @@ static void start_daemon(void)
     /* libvirtd logs errors about missing dbus/udev/dmidecode: keep them out
      * of the TAP stream */
     int log_fd = g_open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (!g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &daemon_pid, -1,
+    if (!g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL, &daemon_pid, -1,
                                 log_fd, log_fd, &error)) {
         skip_reason = g_strdup_printf("cannot start libvirtd: %s", error->message);
         close(log_fd);

@@ -610,6 +610,10 @@ static void test_bash_values(void)
     check_line("virt-hostdev hostdev --guest-address ", (const char *const[]){ NULL }, TRUE);
     check_line("virt-hostdev remove --file g.xml --guest-address ", (const char *const[]){ NULL }, TRUE);
     check_line("virt-hostdev remove vm --guest-address a", (const char *const[]){ NULL }, TRUE);
+    /* generate --template: the names of the templates on the search path */
+    check_line("virt-hostdev generate --template ",
+               (const char *const[]){ "q35-ovmf", "i440fx-bios", "gpu-passthrough", NULL }, TRUE);
+    check_line("virt-hostdev generate --name x --template q", (const char *const[]){ "q35-ovmf", NULL }, TRUE);
 }
 
 static void test_bash_files(void)

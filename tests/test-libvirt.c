@@ -356,6 +356,77 @@ static void test_detach_refusals(void)
     cmd_assert_error(back, 1, "cannot reset pci_0000_03_10_0", NULL);
 }
 
+/* ---- generate --define, aliases and pools ---- */
+
+static void test_generate_define(void)
+{
+    g_autoptr(CmdResult) r = vh("generate", "--template", "gpu-passthrough", "--name", "win", "--hostdev",
+                                "0000:01:00.0", "--hide-hypervisor", "--define", NULL);
+    cmd_assert_exit(r, 0);
+    g_assert_cmpstr(r->out, ==, "");
+    cmd_assert_contains(r->err, "defined domain 'win'");
+    g_autoptr(CmdResult) exists = vh("generate", "--name", "web1", "--define", NULL);
+    cmd_assert_error(exists, 1, "domain 'web1' already exists", NULL);
+}
+
+static char *aliases_file(void)
+{
+    g_autofree char *dir = g_build_filename(test_tmpdir(), "aliases", NULL);
+    g_mkdir_with_parents(dir, 0755);
+    char *path = g_build_filename(dir, "aliases.conf", NULL);
+    g_assert_true(g_file_set_contents(path,
+                                      "[alias gpu]\nvendor_id = 10de\nproduct_id = 1e87\n\n"
+                                      "[alias nic]\nvendor_id = 8086\nproduct_id = 10c9\n\n"
+                                      "[alias vf]\nvendor_id = 8086\nproduct_id = 10ca\ndevice_type = type-VF\n",
+                                      -1, NULL));
+    return path;
+}
+
+static void test_list_pci_alias(void)
+{
+    g_autofree char *conf = aliases_file();
+    g_autoptr(CmdResult) vf = vh("list", "--pci-alias", "vf", "--aliases", conf, "--names", NULL);
+    cmd_assert_exit(vf, 0);
+    g_assert_cmpstr(vf->out, ==, "pci_0000_03_10_0\npci_0000_03_10_2\n");
+    g_autoptr(CmdResult) nic = vh("list", "--pci-alias", "nic", "--aliases", conf, NULL);
+    cmd_assert_exit(nic, 0);
+    g_autofree char *held = table_row(nic->out, "0000:03:00.1");
+    g_assert_nonnull(held);
+    cmd_assert_contains(held, "web1*");
+    g_autoptr(CmdResult) unknown = vh("list", "--pci-alias", "tpu", "--aliases", conf, NULL);
+    cmd_assert_error(unknown, 2, "tpu", NULL);
+    g_autoptr(CmdResult) no_alias = vh("list", "--aliases", conf, NULL);
+    cmd_assert_error(no_alias, 2, "--aliases only applies with --pci-alias", NULL);
+}
+
+static void test_add_pci_alias(void)
+{
+    g_autofree char *conf = aliases_file();
+    /* the GPU comes with its other functions, in one guest slot */
+    g_autoptr(CmdResult) gpu = vh("add", "win11", "--pci-alias", "gpu", "--aliases", conf, "--diff", NULL);
+    cmd_assert_exit(gpu, 0);
+    cmd_assert_contains(gpu->err, "alias 'gpu': picked 0000:01:00.0");
+    for (guint f = 0; f < 4; f++) {
+        g_autofree char *src = g_strdup_printf("bus='0x01' slot='0x00' function='0x%u'/>", f);
+        cmd_assert_contains(gpu->out, src);
+    }
+    cmd_assert_contains(gpu->out, "multifunction='on'");
+    /* two VFs are free; three are not */
+    g_autoptr(CmdResult) two = vh("add", "win11", "--pci-alias", "vf:2", "--aliases", conf, "--dry-run", NULL);
+    cmd_assert_exit(two, 0);
+    cmd_assert_contains(two->out, "bus='0x03' slot='0x10' function='0x0'/>");
+    cmd_assert_contains(two->out, "bus='0x03' slot='0x10' function='0x2'/>");
+    g_autoptr(CmdResult) three = vh("add", "win11", "--pci-alias", "vf:3", "--aliases", conf, NULL);
+    cmd_assert_error(three, 1, "alias 'vf' wants 3 devices, 2 free", NULL);
+    /* the PF pool: 03:00.0's group mate 03:00.1 belongs to web1 */
+    g_autoptr(CmdResult) nic = vh("add", "win11", "--pci-alias", "nic", "--aliases", conf, NULL);
+    cmd_assert_error(nic, 1, "alias 'nic' wants 1 device", NULL);
+    g_autoptr(CmdResult) file = vh("add", "--file", conf, "--pci-alias", "gpu", "--aliases", conf, NULL);
+    cmd_assert_error(file, 2, "--pci-alias picks from the host's devices", NULL);
+    g_autoptr(CmdResult) missing = vh("add", "win11", "--pci-alias", "gpu", "--aliases", "/nonexistent/a.conf", NULL);
+    cmd_assert_error(missing, 2, "/nonexistent/a.conf", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -373,5 +444,8 @@ int main(int argc, char **argv)
     g_test_add_func("/libvirt/remove/by-device-address-alias", test_remove_domain);
     g_test_add_func("/libvirt/remove/refusals", test_remove_domain_refusals);
     g_test_add_func("/libvirt/detach/refusals", test_detach_refusals);
+    g_test_add_func("/libvirt/generate/define", test_generate_define);
+    g_test_add_func("/libvirt/list/pci-alias", test_list_pci_alias);
+    g_test_add_func("/libvirt/add/pci-alias", test_add_pci_alias);
     return g_test_run();
 }
