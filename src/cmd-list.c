@@ -129,8 +129,12 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
     gsize width[NCOLS];
     for (guint c = 0; c < NCOLS; c++)
         width[c] = strlen(headers[c]);
+    gboolean any_running = FALSE;
     for (guint i = 0; i < rows->len; i++) {
         const Nodedev *dev = rows->pdata[i];
+        GPtrArray *users = inventory_users(host->inv, dev);
+        for (guint u = 0; u < users->len; u++)
+            any_running |= ((const DeviceUser *)users->pdata[u])->active;
         char *row[NCOLS] = {
             g_strdup(dev->name ? dev->name : "-"),
             host_device_address(dev),
@@ -138,7 +142,7 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
             host_device_ids(dev),
             g_strdup(dev->driver ? dev->driver : "-"),
             dev->iommu_group >= 0 ? g_strdup_printf("%d", dev->iommu_group) : g_strdup("-"),
-            users_text(inventory_users(host->inv, dev)),
+            users_text(users),
             host_device_description(dev),
         };
         for (guint c = 0; c < NCOLS; c++) {
@@ -164,7 +168,7 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
             g_string_truncate(out, out->len - 1);
         g_string_append_c(out, '\n');
     }
-    if (rows->len > 0)
+    if (any_running)
         g_string_append(out, "(* running)\n");
     return cli_write_stdout(out->str, out->len, error);
 }
