@@ -338,6 +338,11 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *ex
         reason(reasons, "a chipset bridge: the host needs it");
         ok = FALSE;
     }
+    /* Linux Foundation ids: the kernel's virtual root hubs */
+    if (dev->kind == NODEDEV_USB && dev->usb_has_ids && dev->vendor_id == 0x1d6b) {
+        reason(reasons, "a USB root hub of the host: pass its USB controller (a PCI device) instead");
+        ok = FALSE;
+    }
     if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, exclude_domain, reasons))
         ok = FALSE;
     GPtrArray *users = inventory_users(inv, dev);

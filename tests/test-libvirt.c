@@ -93,6 +93,9 @@ static void test_list_filters(void)
 
     g_autoptr(CmdResult) usb = vh("list", "--class", "usb", NULL);
     cmd_assert_exit(usb, 0);
+    g_autoptr(CmdResult) hub = vh("show", "usb_usb1", NULL);
+    cmd_assert_contains(hub->out, "a USB root hub");
+    cmd_assert_contains(hub->out, "assignable:     no");
     /* the legend only when a running domain is in the table */
     cmd_assert_lacks(usb->out, "(* running)");
     g_autofree char *stick = table_row(usb->out, "usb_1_5");
