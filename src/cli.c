@@ -59,7 +59,8 @@ const GOptionEntry edit_entries[] = {
 };
 
 const VerbDef *const verb_table[] = {
-    &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_validate, &verb_complete, NULL,
+    &verb_list, &verb_show, &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_detach, &verb_reattach,
+    &verb_validate, &verb_check, &verb_generate, &verb_templates, &verb_nova_config, &verb_complete, NULL,
 };
 
 const VerbDef *verb_find(const char *name)
@@ -132,13 +133,7 @@ gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError 
     return guest_placement_parse(c->guest_address, placement, error);
 }
 
-/* A device from XML text: a <device> dump. */
-static Nodedev *device_from_xml_text(const char *data, gsize len, const char *what, GError **error)
-{
-    return nodedev_parse(data, len, what, error);
-}
-
-static Nodedev *resolve_one(const char *spec, gboolean *stdin_used, GError **error)
+Nodedev *cli_spec_model(const char *spec, gboolean *stdin_used, GError **error)
 {
     switch (devspec_classify(spec)) {
     case DEVSPEC_XML: {
@@ -153,22 +148,33 @@ static Nodedev *resolve_one(const char *spec, gboolean *stdin_used, GError **err
         }
         if (!fileio_read(spec, &data, &len, error))
             return NULL;
-        return device_from_xml_text(data, len, g_strcmp0(spec, "-") == 0 ? "standard input" : spec, error);
+        return nodedev_parse(data, len, g_strcmp0(spec, "-") == 0 ? "standard input" : spec, error);
     }
     case DEVSPEC_NODEDEV_NAME: {
-        VirtConn *conn = virt_connection(global_opts.connect, error);
-        if (conn == NULL) {
-            g_prefix_error(error, "looking up device '%s' needs libvirt: ", spec);
-            return NULL;
-        }
-        g_autofree char *xml = virt_backend_load(NULL)->nodedev_xml(conn, spec, error);
-        if (xml == NULL)
-            return NULL;
-        return device_from_xml_text(xml, strlen(xml), spec, error);
+        Nodedev *dev = nodedev_new(NODEDEV_OTHER);
+        dev->name = g_strdup(spec);
+        return dev;
     }
     default:
         return nodedev_from_spec(spec, error);
     }
+}
+
+static Nodedev *resolve_one(const char *spec, gboolean *stdin_used, GError **error)
+{
+    if (devspec_classify(spec) != DEVSPEC_NODEDEV_NAME)
+        return cli_spec_model(spec, stdin_used, error);
+    VirtConn *conn;
+    const VirtBackend *virt = virt_connect(global_opts.connect, &conn, error);
+    if (virt == NULL) {
+        g_prefix_error(error, "looking up device '%s' needs libvirt: ", spec);
+        return NULL;
+    }
+    gboolean not_found;
+    g_autofree char *xml = virt->nodedev_xml(conn, spec, &not_found, error);
+    if (xml == NULL)
+        return NULL;
+    return nodedev_parse(xml, strlen(xml), spec, error);
 }
 
 GPtrArray *cli_resolve_devices(char **specs, gboolean all_functions, GError **error)
@@ -309,4 +315,33 @@ void cli_note(const char *fmt, ...)
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     fprintf(stderr, "virt-hostdev: %s\n", msg);
+}
+
+gboolean cli_write_json(JsonBuilder *builder, GError **error)
+{
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    g_autofree char *text = json_to_string(root, TRUE);
+    g_autofree char *line = g_strconcat(text, "\n", NULL);
+    return cli_write_stdout(line, strlen(line), error);
+}
+
+void cli_json_string(JsonBuilder *b, const char *key, const char *value)
+{
+    json_builder_set_member_name(b, key);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+void cli_json_int(JsonBuilder *b, const char *key, gint64 value)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_add_int_value(b, value);
+}
+
+void cli_json_bool(JsonBuilder *b, const char *key, gboolean value)
+{
+    json_builder_set_member_name(b, key);
+    json_builder_add_boolean_value(b, value);
 }

@@ -2,6 +2,8 @@
 #pragma once
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "domedit.h"
 #include "hostdev.h"
 
@@ -16,7 +18,8 @@ typedef struct {
     gboolean hidden;
 } VerbDef;
 
-extern const VerbDef verb_address, verb_hostdev, verb_add, verb_remove, verb_validate, verb_complete;
+extern const VerbDef verb_list, verb_show, verb_address, verb_hostdev, verb_add, verb_remove, verb_detach,
+    verb_reattach, verb_validate, verb_check, verb_generate, verb_templates, verb_nova_config, verb_complete;
 /* Every verb, in the order --help lists them; NULL-terminated. */
 extern const VerbDef *const verb_table[];
 const VerbDef *verb_find(const char *name);
@@ -69,6 +72,9 @@ typedef struct {
 extern EditCli edit_cli;
 extern const GOptionEntry edit_entries[];
 
+/* One DEVICE argument -> a model: XML files and stdin read, addresses and
+ * ids parsed; a node-device name gives a model holding just the name. */
+Nodedev *cli_spec_model(const char *spec, gboolean *stdin_used, GError **error);
 /* DEVICE arguments -> Nodedev* models (files read, names looked up). With
  * ALL_FUNCTIONS, functions of the same slot listed in a device's IOMMU group
  * are added. */
@@ -80,5 +86,11 @@ void cli_print_help(FILE *out);
 const char *cli_suggest(const char *word, const char *const *candidates, guint n);
 /* Write to stdout, reporting a failure (e.g. closed pipe) as an error. */
 gboolean cli_write_stdout(const char *data, gsize len, GError **error);
+/* One JSON document on stdout. */
+gboolean cli_write_json(JsonBuilder *builder, GError **error);
+/* "key": value members; NULL strings become null. */
+void cli_json_string(JsonBuilder *b, const char *key, const char *value);
+void cli_json_int(JsonBuilder *b, const char *key, gint64 value);
+void cli_json_bool(JsonBuilder *b, const char *key, gboolean value);
 /* A diagnostic line on stderr unless --quiet. */
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -1,33 +1,116 @@
 /* __complete: what the bash completion asks the binary, so that the script
  * and the parser share one table and cannot drift.
- *   __complete verbs            visible verbs
- *   __complete options VERB     the verb's long options, then global ones */
+ *   __complete verbs                 visible verbs
+ *   __complete options VERB          the verb's long options, then global ones
+ *   __complete valued VERB           those of them that take a value
+ *   __complete classes               values of list --class
+ *   __complete domains               domain names, defined and running
+ *   __complete devices [free]        PCI node-device names and addresses
+ *                                    (free: only assignable ones, for add)
+ *   __complete held DOMAIN           host devices in DOMAIN's definition
+ *   __complete templates [DIR]       template names for generate --template (DIR:
+ *                                    its --template-dir)
+ * Queries that need libvirt print nothing when it is unreachable. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "domxml.h"
 #include "errors.h"
+#include "host.h"
+#include "xmlutil.h"
+#include "template.h"
 
-static void print_long_options(GString *out, const GOptionEntry *entries)
+static void print_long_options(GString *out, const GOptionEntry *entries, gboolean valued_only)
 {
-    for (const GOptionEntry *e = entries; e->long_name; e++)
+    for (const GOptionEntry *e = entries; e->long_name; e++) {
+        gboolean valued = e->arg != G_OPTION_ARG_NONE;
+        if (valued_only && !valued)
+            continue;
         g_string_append_printf(out, "--%s\n", e->long_name);
+        if (valued_only && e->short_name)
+            g_string_append_printf(out, "-%c\n", e->short_name);
+    }
+}
+
+static void options(GString *out, const char *verb_name, gboolean valued_only)
+{
+    const VerbDef *verb = verb_find(verb_name);
+    for (const GOptionEntry *const *group = verb ? verb->options : NULL; group && *group; group++)
+        print_long_options(out, *group, valued_only);
+    print_long_options(out, global_entries, valued_only);
+}
+
+static void domains(GString *out)
+{
+    VirtConn *conn;
+    const VirtBackend *virt = virt_connect(global_opts.connect, &conn, NULL);
+    g_autoptr(GPtrArray) doms = virt ? virt->domain_list(conn, FALSE, NULL) : NULL;
+    for (guint i = 0; doms && i < doms->len; i++)
+        g_string_append_printf(out, "%s\n", ((const VirtDomain *)doms->pdata[i])->name);
+}
+
+static void devices(GString *out, gboolean free_only)
+{
+    Host host;
+    if (host_open(&host, "pci", free_only, NULL)) {
+        GPtrArray *all = inventory_devices(host.inv);
+        for (guint i = 0; i < all->len; i++) {
+            const Nodedev *dev = all->pdata[i];
+            g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+            if (dev->kind != NODEDEV_PCI || (free_only && !inventory_assignable(host.inv, dev, NULL, reasons)))
+                continue;
+            g_autofree char *address = pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
+            g_string_append_printf(out, "%s\n%s\n", dev->name, address);
+        }
+    }
+    host_clear(&host);
+}
+
+static void held(GString *out, const char *name)
+{
+    VirtConn *conn;
+    const VirtBackend *virt = virt_connect(global_opts.connect, &conn, NULL);
+    g_autoptr(VirtDomain) dom = virt ? virt->domain_get(conn, name, NULL) : NULL;
+    g_autoptr(DomDoc) dd = dom ? domdoc_parse(dom->xml, strlen(dom->xml), name, NULL) : NULL;
+    for (xmlNode *d = dd ? vh_xml_child(domdoc_devices(dd), NULL) : NULL; d; d = vh_xml_next(d, NULL)) {
+        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
+        if (src && src->kind == NODEDEV_PCI) {
+            g_autofree char *address = pci_addr_format(&src->pci, PCI_FORMAT_PCI);
+            g_string_append_printf(out, "%s\n", address);
+        }
+    }
 }
 
 static int run_complete(char **args, GError **error)
 {
     g_autoptr(GString) out = g_string_new(NULL);
-    if (g_strcmp0(args[0], "verbs") == 0) {
+    const char *what = args[0];
+    if (g_strcmp0(what, "verbs") == 0) {
         for (const VerbDef *const *v = verb_table; *v; v++)
             if (!(*v)->hidden)
                 g_string_append_printf(out, "%s\n", (*v)->name);
         g_string_append(out, "help\n");
-    } else if (g_strcmp0(args[0], "options") == 0 && args[1]) {
-        const VerbDef *verb = verb_find(args[1]);
-        for (const GOptionEntry *const *group = verb ? verb->options : NULL; group && *group; group++)
-            print_long_options(out, *group);
-        print_long_options(out, global_entries);
+    } else if ((g_strcmp0(what, "options") == 0 || g_strcmp0(what, "valued") == 0) && args[1]) {
+        options(out, args[1], g_strcmp0(what, "valued") == 0);
+    } else if (g_strcmp0(what, "classes") == 0) {
+        g_string_append(out, "gpu\naudio\nmultimedia\nnet\nstorage\nusb-controller\nserial-bus\nserial\nbridge\n"
+                             "accelerator\nother\nusb\nmdev\n");
+    } else if (g_strcmp0(what, "domains") == 0) {
+        domains(out);
+    } else if (g_strcmp0(what, "devices") == 0) {
+        devices(out, g_strcmp0(args[1], "free") == 0);
+    } else if (g_strcmp0(what, "held") == 0 && args[1]) {
+        held(out, args[1]);
+    } else if (g_strcmp0(what, "templates") == 0) {
+        g_autoptr(GPtrArray) dirs = template_search_path(args[1] && *args[1] ? args[1] : NULL);
+        g_autoptr(GPtrArray) infos = template_list(dirs, NULL);
+        for (guint i = 0; infos && i < infos->len; i++)
+            g_string_append_printf(out, "%s\n", ((TemplateInfo *)infos->pdata[i])->name);
     } else {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "__complete verbs | options VERB");
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "__complete verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN "
+                    "| templates [DIR]");
         return VH_EXIT_USAGE;
     }
     return cli_write_stdout(out->str, out->len, error) ? VH_EXIT_OK : VH_EXIT_FAILED;
@@ -35,7 +118,7 @@ static int run_complete(char **args, GError **error)
 
 const VerbDef verb_complete = {
     .name = "__complete",
-    .params = "verbs | options VERB",
+    .params = "verbs | options VERB | valued VERB | classes | domains | devices [free] | held DOMAIN | templates [DIR]",
     .summary = "completion queries (used by the bash completion)",
     .run = run_complete,
     .hidden = TRUE,

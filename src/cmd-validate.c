@@ -1,4 +1,5 @@
-/* validate --file F: libvirt's domain.rng plus our semantic checks */
+/* validate (DOMAIN | --file F): libvirt's domain.rng plus our semantic
+ * checks, on a file or on a domain's persistent definition */
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -7,11 +8,12 @@
 #include "errors.h"
 #include "fileio.h"
 #include "validate.h"
+#include "virt-loader.h"
 
 static char *opt_file;
 
 static const GOptionEntry validate_entries[] = {
-    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "validate a domain XML file ('-': stdin)", "FILE" },
+    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &opt_file, "validate a domain XML file ('-': stdin) instead of a domain", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -19,17 +21,36 @@ static const GOptionEntry *const validate_options[] = { validate_entries, NULL }
 
 static int run_validate(char **args, GError **error)
 {
-    if (opt_file == NULL || args[0] != NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                    args[0] ? "validating a defined domain by name needs libvirt; use --file with its XML"
-                            : "validate needs --file FILE");
+    if (opt_file && args[0])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "give either DOMAIN or --file, not both ('%s')", args[0]);
+    else if (!opt_file && !args[0])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "validate needs a DOMAIN or --file FILE");
+    else if (args[0] && args[1])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "validate takes one DOMAIN ('%s' is one too many)", args[1]);
+    if (*error)
         return VH_EXIT_USAGE;
-    }
-    const char *what = g_strcmp0(opt_file, "-") == 0 ? "standard input" : opt_file;
+    g_autofree char *what = NULL;
     g_autofree char *data = NULL;
+    g_autofree char *domain = NULL;
     gsize len;
-    if (!fileio_read(opt_file, &data, &len, error))
-        return VH_EXIT_USAGE;
+    if (opt_file) {
+        what = g_strdup(g_strcmp0(opt_file, "-") == 0 ? "standard input" : opt_file);
+        if (!fileio_read(opt_file, &data, &len, error))
+            return VH_EXIT_USAGE;
+    } else {
+        /* the persistent definition, as add and remove edit it */
+        VirtConn *conn;
+        const VirtBackend *virt = virt_connect(global_opts.connect, &conn, error);
+        if (virt == NULL)
+            return VH_EXIT_FAILED;
+        g_autoptr(VirtDomain) dom = virt->domain_get(conn, args[0], error);
+        if (dom == NULL)
+            return VH_EXIT_FAILED;
+        domain = g_strdup(dom->name);
+        what = g_strdup_printf("domain '%s'", dom->name);
+        len = strlen(dom->xml);
+        data = g_steal_pointer(&dom->xml);
+    }
     g_autoptr(DomDoc) dd = domdoc_parse(data, len, what, error);
     if (dd == NULL)
         return VH_EXIT_USAGE;
@@ -53,8 +74,8 @@ static int run_validate(char **args, GError **error)
         g_autoptr(JsonBuilder) b = json_builder_new();
         g_autofree char *schema = validate_libvirt_schema_path();
         json_builder_begin_object(b);
-        json_builder_set_member_name(b, "file");
-        json_builder_add_string_value(b, what);
+        cli_json_string(b, "file", domain ? NULL : what);
+        cli_json_string(b, "domain", domain);
         json_builder_set_member_name(b, "valid");
         json_builder_add_boolean_value(b, problems->len == 0);
         json_builder_set_member_name(b, "schema");
@@ -84,7 +105,7 @@ static int run_validate(char **args, GError **error)
 const VerbDef verb_validate = {
     .name = "validate",
     .params = "(DOMAIN | --file FILE)",
-    .summary = "check a domain against libvirt's domain.rng and for hostdev conflicts",
+    .summary = "check a domain (or a domain XML file) against libvirt's domain.rng and for hostdev conflicts",
     .options = validate_options,
     .run = run_validate,
 };

@@ -353,7 +353,7 @@ static xmlNode *find_hostdev(DomDoc *dd, const Nodedev *dev)
 }
 
 gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, const GuestPlacement *placement,
-                     gboolean all_functions, GString *notes, GError **error)
+                     gboolean all_functions, GString *notes, GPtrArray *added, GError **error)
 {
     if (domdoc_devices(dd) == NULL) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: the domain has no <devices> element", domdoc_what(dd));
@@ -421,6 +421,8 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
                                                  group->len > 1 && guest.function == 0,
                                                  domdoc_step(dd), domdoc_newline(dd), &block, error);
             ok = text && domdoc_insert_device(dd, text, block, error);
+            if (ok && added)
+                g_ptr_array_add(added, g_strdup(text));
         }
     }
     address_map_clear(&map);
@@ -428,37 +430,102 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
     return ok && check_result_sane(dd, error);
 }
 
-gboolean domedit_remove(DomDoc *dd, GPtrArray *devices, gboolean all_functions, GString *notes, GError **error)
+void removed_device_free(RemovedDevice *r)
+{
+    if (r == NULL)
+        return;
+    g_free(r->xml);
+    nodedev_free(r->source);
+    g_free(r);
+}
+
+static gboolean alias_matches(xmlNode *device, const char *wanted)
+{
+    g_autofree char *name = vh_xml_prop(vh_xml_child(device, "alias"), "name");
+    if (name == NULL)
+        return FALSE;
+    return g_strcmp0(name, wanted) == 0 || (g_str_has_prefix(name, "ua-") && g_strcmp0(name + 3, wanted) == 0);
+}
+
+/* Whether element D matches entry I of MATCH (entries numbered devices,
+ * then guest addresses, then aliases). */
+static gboolean entry_matches(const RemoveMatch *match, guint i, xmlNode *d, const Nodedev *src)
+{
+    guint ndev = match->devices ? match->devices->len : 0;
+    guint naddr = match->guest_addrs ? match->guest_addrs->len : 0;
+    if (i < ndev) {
+        const Nodedev *dev = match->devices->pdata[i];
+        return nodedev_same_source(src, dev) ||
+               (match->all_functions && dev->kind == NODEDEV_PCI && src->kind == NODEDEV_PCI &&
+                pci_addr_same_slot(&src->pci, &dev->pci));
+    }
+    if (i < ndev + naddr) {
+        PciAddr guest;
+        gboolean present = FALSE;
+        return domdoc_guest_address(d, &guest, &present, NULL) && present &&
+               pci_addr_equal(&guest, &g_array_index(match->guest_addrs, PciAddr, i - ndev));
+    }
+    return alias_matches(d, match->aliases[i - ndev - naddr]);
+}
+
+static char *entry_label(const RemoveMatch *match, guint i)
+{
+    guint ndev = match->devices ? match->devices->len : 0;
+    guint naddr = match->guest_addrs ? match->guest_addrs->len : 0;
+    if (i < ndev) {
+        g_autofree char *label = nodedev_label(match->devices->pdata[i]);
+        return g_strdup_printf("host device %s", label);
+    }
+    if (i < ndev + naddr) {
+        g_autofree char *a = pci_addr_format(&g_array_index(match->guest_addrs, PciAddr, i - ndev), PCI_FORMAT_PCI);
+        return g_strdup_printf("host device at guest address %s", a);
+    }
+    return g_strdup_printf("host device with alias '%s'", match->aliases[i - ndev - naddr]);
+}
+
+gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GPtrArray *removed, GError **error)
 {
     if (!check_input_sane(dd, error))
         return FALSE;
+    guint entries = (match->devices ? match->devices->len : 0) +
+                    (match->guest_addrs ? match->guest_addrs->len : 0) +
+                    (match->aliases ? g_strv_length(match->aliases) : 0);
     g_autoptr(GPtrArray) victims = g_ptr_array_new();
-    for (guint i = 0; i < devices->len; i++) {
-        const Nodedev *dev = devices->pdata[i];
+    for (guint i = 0; i < entries; i++) {
         gboolean found = FALSE;
         for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
+            /* a source we cannot read still matches by guest address or alias */
             g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
-            if (src == NULL)
+            gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
+                               (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
+            if (!hostdev)
                 continue;
-            gboolean match = nodedev_same_source(src, dev) ||
-                             (all_functions && dev->kind == NODEDEV_PCI && src->kind == NODEDEV_PCI &&
-                              pci_addr_same_slot(&src->pci, &dev->pci));
-            if (match) {
+            if (src == NULL)
+                src = nodedev_new(NODEDEV_OTHER);
+            if (entry_matches(match, i, d, src)) {
                 found = TRUE;
                 if (!g_ptr_array_find(victims, d, NULL))
                     g_ptr_array_add(victims, d);
             }
         }
         if (!found) {
-            g_autofree char *label = nodedev_label(dev);
-            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s has no host device %s to remove", domdoc_what(dd), label);
+            g_autofree char *label = entry_label(match, i);
+            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s has no %s to remove", domdoc_what(dd), label);
             return FALSE;
         }
     }
     for (guint i = 0; i < victims->len; i++) {
-        g_autofree char *desc = domdoc_describe(victims->pdata[i]);
+        xmlNode *d = victims->pdata[i];
+        g_autofree char *desc = domdoc_describe(d);
         g_string_append_printf(notes, "removed %s\n", desc);
-        if (!domdoc_remove_device(dd, victims->pdata[i], error))
+        if (removed) {
+            RemovedDevice *r = g_new0(RemovedDevice, 1);
+            r->xml = domdoc_element_text(dd, d);
+            r->source = domdoc_hostdev_source(d, NULL);
+            r->managed = vh_xml_prop_is(d, "managed", "yes");
+            g_ptr_array_add(removed, r);
+        }
+        if (!domdoc_remove_device(dd, d, error))
             return FALSE;
     }
     return check_result_sane(dd, error);

@@ -26,10 +26,30 @@ GPtrArray *hostdev_render(GPtrArray *devices, const HostdevOpts *opts, const Gue
                           gboolean all_functions, GError **error);
 
 /* Add DEVICES to DD. NOTES receives one line per choice made for the user
- * (e.g. the address auto picked), for stderr. */
+ * (e.g. the address auto picked), for stderr; ADDED (optional) the text of
+ * each inserted element, e.g. to attach it to the running domain too. */
 gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, const GuestPlacement *placement,
-                     gboolean all_functions, GString *notes, GError **error);
+                     gboolean all_functions, GString *notes, GPtrArray *added, GError **error);
 
-/* Remove the hostdevs whose source is one of DEVICES; with ALL_FUNCTIONS
- * also every other function of the same host slot found in the domain. */
-gboolean domedit_remove(DomDoc *dd, GPtrArray *devices, gboolean all_functions, GString *notes, GError **error);
+/* What to remove: hostdevs whose source is one of DEVICES (with
+ * ALL_FUNCTIONS also the other functions of the same host slot), whose guest
+ * address is one of GUEST_ADDRS, or whose alias is one of ALIASES (with or
+ * without the ua- prefix). Each entry must match at least one element. */
+typedef struct {
+    GPtrArray *devices;     /* Nodedev*, or NULL */
+    GArray *guest_addrs;    /* PciAddr, or NULL */
+    char **aliases;         /* or NULL */
+    gboolean all_functions;
+} RemoveMatch;
+
+/* One removed element: its original text, and the host device it held. */
+typedef struct {
+    char *xml;
+    Nodedev *source;  /* NULL when the source was not understood */
+    gboolean managed;
+} RemovedDevice;
+
+void removed_device_free(RemovedDevice *r);
+
+/* REMOVED (optional) receives a RemovedDevice* per element taken out. */
+gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GPtrArray *removed, GError **error);

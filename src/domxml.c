@@ -447,6 +447,14 @@ xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block,
     return copy;
 }
 
+char *domdoc_element_text(const DomDoc *dd, xmlNode *node)
+{
+    const XmlSpan *s = vh_xml_span(dd->spans, node);
+    if (s == NULL || s->start == s->end)
+        return NULL;
+    return g_strndup(dd->data + s->start, s->end - s->start);
+}
+
 gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
 {
     const XmlSpan *s = vh_xml_span(dd->spans, device);

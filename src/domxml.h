@@ -42,6 +42,8 @@ gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b);
  * before the first element libvirt writes after it. BLOCK is copied into the
  * DOM so later queries see it; the new node is returned. */
 xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error);
+/* The original bytes of an element parsed from the input. */
+char *domdoc_element_text(const DomDoc *dd, xmlNode *node);
 /* Remove a device element, with its line when it has one to itself. */
 gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error);
 

@@ -378,11 +378,7 @@ const char *nodedev_class_name(const Nodedev *dev)
     case 0x06: return "bridge";
     case 0x07: return "serial";
     case 0x0c:
-        if (sub == 0x03)
-            return "usb-controller";
-        if (sub == 0x80)
-            return "serial-bus";
-        return "serial-bus";
+        return sub == 0x03 ? "usb-controller" : "serial-bus";
     case 0x12: return "accelerator";
     }
     return "other";

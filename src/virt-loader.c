@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "xmlutil.h"
 
 static const VirtBackend *loaded;
 static VirtConn *connection;
@@ -45,6 +46,8 @@ VirtConn *virt_connection(const char *uri, GError **error)
     const VirtBackend *backend = virt_backend_load(error);
     if (backend == NULL)
         return NULL;
+    /* libvirt's drivers parse with libxml2 in this process */
+    vh_xml_init();
     return connection = backend->open(uri, error);
 }
 
@@ -53,4 +56,10 @@ void virt_connection_close(void)
     if (connection && loaded)
         loaded->close(connection);
     connection = NULL;
+}
+
+const VirtBackend *virt_connect(const char *uri, VirtConn **conn, GError **error)
+{
+    *conn = virt_connection(uri, error);
+    return *conn ? loaded : NULL;
 }

@@ -16,7 +16,7 @@ static void vh_xml_silence_structured(void *ctx, const xmlError *err)
     (void)err;
 }
 
-static void vh_xml_init(void)
+void vh_xml_init(void)
 {
     static gsize initialized;
     if (g_once_init_enter(&initialized)) {

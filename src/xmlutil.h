@@ -10,6 +10,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
  * well under 1 MiB; nodedev dumps are a few KiB). */
 #define VH_XML_INPUT_MAX (16u * 1024u * 1024u)
 
+/* Initialise libxml2 once with its own error printing off (our callers
+ * report one line of their own); also before libvirt, which uses it. */
+void vh_xml_init(void);
+
 /* Parse DATA with network access, DTD loading and entity substitution off;
  * documents declaring entities are refused. WHAT names the input in errors. */
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error);

@@ -15,116 +15,21 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-typedef struct {
-    int rc;
-    char *out;
-    char *err;
-} Result;
-
-static void result_free(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-    g_free(r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(Result, result_free)
-
-static Result *run_va(const char *const *env, const char *in, const char *first, va_list ap)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
-    g_ptr_array_add(argv, NULL);
-    Result *r = g_new0(Result, 1);
-    r->rc = test_run_env((const char *const *)argv->pdata, env, in, &r->out, &r->err);
-    if (g_test_verbose()) {
-        g_autofree char *cmd = g_strjoinv(" ", (char **)argv->pdata);
-        g_test_message("virt-hostdev %s -> %d\nstderr: %s", cmd, r->rc, r->err);
-    }
-    return r;
-}
-
 /* virt-hostdev ARGS... (NULL-terminated), empty stdin */
-static Result *run(const char *first, ...) G_GNUC_NULL_TERMINATED;
-static Result *run(const char *first, ...)
-{
-    va_list ap;
-    va_start(ap, first);
-    Result *r = run_va(NULL, NULL, first, ap);
-    va_end(ap);
-    return r;
-}
-
+#define run(...) cmd_run(NULL, NULL, __VA_ARGS__)
 /* the same with IN on stdin */
-static Result *run_in(const char *in, const char *first, ...) G_GNUC_NULL_TERMINATED;
-static Result *run_in(const char *in, const char *first, ...)
-{
-    va_list ap;
-    va_start(ap, first);
-    Result *r = run_va(NULL, in, first, ap);
-    va_end(ap);
-    return r;
-}
-
+#define run_in(in, ...) cmd_run(NULL, (in), __VA_ARGS__)
 /* the same with extra environment assignments */
-static Result *run_env(const char *const *env, const char *first, ...) G_GNUC_NULL_TERMINATED;
-static Result *run_env(const char *const *env, const char *first, ...)
-{
-    va_list ap;
-    va_start(ap, first);
-    Result *r = run_va(env, NULL, first, ap);
-    va_end(ap);
-    return r;
-}
+#define run_env(env, ...) cmd_run((env), NULL, __VA_ARGS__)
+#define assert_exit cmd_assert_exit
+#define assert_error cmd_assert_error
+#define assert_contains cmd_assert_contains
 
-static void assert_exit(const Result *r, int code)
-{
-    if (r->rc != code)
-        g_test_message("unexpected exit %d; stdout:\n%s\nstderr:\n%s", r->rc, r->out, r->err);
-    g_assert_cmpint(r->rc, ==, code);
-}
-
-static guint count(const char *haystack, const char *needle)
-{
-    guint n = 0;
-    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
-
-/* success, nothing on stderr, exactly EXPECTED on stdout */
-static void assert_output(const Result *r, const char *expected)
+static void assert_output(const CmdResult *r, const char *expected)
 {
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_assert_cmpstr(r->out, ==, expected);
-}
-
-/* exit CODE, nothing on stdout, one line "virt-hostdev: error: …" on stderr
- * containing each of the NULL-terminated NEEDLES */
-static void assert_error(const Result *r, int code, ...)
-{
-    assert_exit(r, code);
-    g_assert_cmpstr(r->out, ==, "");
-    g_assert_true(g_str_has_prefix(r->err, ERROR_PREFIX));
-    g_assert_true(g_str_has_suffix(r->err, "\n"));
-    g_assert_cmpuint(count(r->err, "\n"), ==, 1);
-    g_assert_cmpuint(strlen(r->err), >, strlen(ERROR_PREFIX) + 1);
-    va_list ap;
-    va_start(ap, code);
-    for (const char *n = va_arg(ap, const char *); n; n = va_arg(ap, const char *)) {
-        if (strstr(r->err, n) == NULL)
-            g_test_message("'%s' not in: %s", n, r->err);
-        g_assert_nonnull(strstr(r->err, n));
-    }
-    va_end(ap);
-}
-
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (strstr(haystack, needle) == NULL)
-        g_test_message("'%s' not in:\n%s", needle, haystack);
-    g_assert_nonnull(strstr(haystack, needle));
 }
 
 static char *read_file(const char *path)
@@ -263,83 +168,83 @@ static const char *NET_NODEDEV = "net_enp3s0_00_1b_21_aa_bb_cc.xml";
 
 static void test_address_decimal(void)
 {
-    g_autoptr(Result) r = run("address", "0", "26", "7", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "26", "7", NULL);
     assert_output(r, "0000:00:1a.7\n");
 }
 
 static void test_address_decimal_domain(void)
 {
-    g_autoptr(Result) r = run("address", "0", "0", "26", "7", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "0", "26", "7", NULL);
     assert_output(r, "0000:00:1a.7\n");
-    g_autoptr(Result) r2 = run("address", "1", "64", "0", "0", NULL);
+    g_autoptr(CmdResult) r2 = run("address", "1", "64", "0", "0", NULL);
     assert_output(r2, "0001:40:00.0\n");
 }
 
 static void test_address_hex_domain(void)
 {
-    g_autoptr(Result) r = run("address", "0000:03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "0000:03:00.0", NULL);
     assert_output(r, "0000:03:00.0\n");
-    g_autoptr(Result) r2 = run("address", "0001:40:00.0", NULL);
+    g_autoptr(CmdResult) r2 = run("address", "0001:40:00.0", NULL);
     assert_output(r2, "0001:40:00.0\n");
 }
 
 static void test_address_hex_no_domain(void)
 {
-    g_autoptr(Result) r = run("address", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "03:00.0", NULL);
     assert_output(r, "0000:03:00.0\n");
-    g_autoptr(Result) r2 = run("address", "00:1f.3", NULL);
+    g_autoptr(CmdResult) r2 = run("address", "00:1f.3", NULL);
     assert_output(r2, "0000:00:1f.3\n");
 }
 
 static void test_address_name(void)
 {
-    g_autoptr(Result) r = run("address", "pci_0000_03_00_0", NULL);
+    g_autoptr(CmdResult) r = run("address", "pci_0000_03_00_0", NULL);
     assert_output(r, "0000:03:00.0\n");
 }
 
 static void test_address_nodedev_file(void)
 {
     /* decimal <domain>1</domain><bus>64</bus> in the XML */
-    g_autoptr(Result) r = run("address", nodedev("pci_0001_40_00_0.xml"), NULL);
+    g_autoptr(CmdResult) r = run("address", nodedev("pci_0001_40_00_0.xml"), NULL);
     assert_output(r, "0001:40:00.0\n");
 }
 
 static void test_address_nodedev_stdin(void)
 {
     g_autofree char *xml = test_data_read("nodedev/pci_0000_00_1f_3.xml", NULL);
-    g_autoptr(Result) r = run_in(xml, "address", "-", NULL);
+    g_autoptr(CmdResult) r = run_in(xml, "address", "-", NULL);
     assert_output(r, "0000:00:1f.3\n");
 }
 
 static void test_address_format_pci(void)
 {
-    g_autoptr(Result) r = run("address", "--format", "pci", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "--format", "pci", "03:00.0", NULL);
     assert_output(r, "0000:03:00.0\n");
 }
 
 static void test_address_format_name(void)
 {
-    g_autoptr(Result) r = run("address", "--format", "name", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "--format", "name", "03:00.0", NULL);
     assert_output(r, "pci_0000_03_00_0\n");
-    g_autoptr(Result) r2 = run("address", "--format", "name", "0", "26", "7", NULL);
+    g_autoptr(CmdResult) r2 = run("address", "--format", "name", "0", "26", "7", NULL);
     assert_output(r2, "pci_0000_00_1a_7\n");
 }
 
 static void test_address_format_xml(void)
 {
-    g_autoptr(Result) r = run("address", "--format", "xml", "0", "26", "7", NULL);
+    g_autoptr(CmdResult) r = run("address", "--format", "xml", "0", "26", "7", NULL);
     assert_output(r, "<address domain='0x0000' bus='0x00' slot='0x1a' function='0x7'/>\n");
 }
 
 static void test_address_format_attrs(void)
 {
-    g_autoptr(Result) r = run("address", "--format", "attrs", "0001:40:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "--format", "attrs", "0001:40:00.0", NULL);
     assert_output(r, "domain='0x0001' bus='0x40' slot='0x00' function='0x0'\n");
 }
 
 static void test_address_json(void)
 {
-    g_autoptr(Result) r = run("--json", "address", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("--json", "address", "03:00.0", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_assert_true(g_str_has_prefix(r->out, "{"));
@@ -348,51 +253,51 @@ static void test_address_json(void)
     assert_json_member(r->out, "name", "\"pci_0000_03_00_0\"");
     assert_json_member(r->out, "bus", "3");
     /* a global option also works after the verb */
-    g_autoptr(Result) r2 = run("address", "03:00.0", "--json", NULL);
+    g_autoptr(CmdResult) r2 = run("address", "03:00.0", "--json", NULL);
     assert_exit(r2, 0);
     g_assert_cmpstr(r2->out, ==, r->out);
 }
 
 static void test_address_err_slot(void)
 {
-    g_autoptr(Result) r = run("address", "0", "32", "0", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "32", "0", NULL);
     assert_error(r, 2, "slot", "'32'", NULL);
 }
 
 static void test_address_err_decimal_hex(void)
 {
     /* 1a is hex where decimal is read: say so, never guess */
-    g_autoptr(Result) r = run("address", "0", "1a", "7", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "1a", "7", NULL);
     assert_error(r, 2, "slot", "'1a'", "decimal", "0x1a", NULL);
 }
 
 static void test_address_err_negative(void)
 {
-    g_autoptr(Result) r = run("address", "0", "-1", "7", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "-1", "7", NULL);
     assert_error(r, 2, "slot", "'-1'", "negative", NULL);
 }
 
 static void test_address_err_bus(void)
 {
-    g_autoptr(Result) r = run("address", "256", "0", "0", NULL);
+    g_autoptr(CmdResult) r = run("address", "256", "0", "0", NULL);
     assert_error(r, 2, "bus", "'256'", NULL);
 }
 
 static void test_address_err_function(void)
 {
-    g_autoptr(Result) r = run("address", "0", "0", "8", NULL);
+    g_autoptr(CmdResult) r = run("address", "0", "0", "8", NULL);
     assert_error(r, 2, "function", "'8'", NULL);
 }
 
 static void test_address_err_domain(void)
 {
-    g_autoptr(Result) r = run("address", "0x10000", "0", "0", "0", NULL);
+    g_autoptr(CmdResult) r = run("address", "0x10000", "0", "0", "0", NULL);
     assert_error(r, 2, "domain", "'0x10000'", NULL);
 }
 
 static void test_address_err_trailing(void)
 {
-    g_autoptr(Result) r = run("address", "03:00.0x", NULL);
+    g_autoptr(CmdResult) r = run("address", "03:00.0x", NULL);
     assert_error(r, 2, "'03:00.0x'", NULL);
 }
 
@@ -402,7 +307,7 @@ static void test_address_err_malformed_xml(void)
     g_autofree char *path = g_strdup("broken.xml");
     const char *broken = "<device>\n  <name>pci_0000_03_00_0</name>\n  <capability type='pci'>\n";
     write_file(path, broken);
-    g_autoptr(Result) r = run("address", path, NULL);
+    g_autoptr(CmdResult) r = run("address", path, NULL);
     assert_error(r, 2, path, "malformed", NULL);
     g_autofree char *after = read_file(path);
     g_assert_cmpstr(after, ==, broken);
@@ -411,7 +316,7 @@ static void test_address_err_malformed_xml(void)
 
 static void test_address_err_empty_stdin(void)
 {
-    g_autoptr(Result) r = run_in("", "address", "-", NULL);
+    g_autoptr(CmdResult) r = run_in("", "address", "-", NULL);
     assert_error(r, 2, "standard input", NULL);
 }
 
@@ -419,20 +324,20 @@ static void test_address_err_wrong_root(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture("domain/guest-i440fx.xml");
-    g_autoptr(Result) r = run("address", path, NULL);
+    g_autoptr(CmdResult) r = run("address", path, NULL);
     assert_error(r, 2, path, "<domain>", NULL);
     assert_same_as_fixture(path, "domain/guest-i440fx.xml");
 }
 
 static void test_address_err_net(void)
 {
-    g_autoptr(Result) r = run("address", nodedev(NET_NODEDEV), NULL);
+    g_autoptr(CmdResult) r = run("address", nodedev(NET_NODEDEV), NULL);
     assert_error(r, 2, "net_enp3s0_00_1b_21_aa_bb_cc", "no PCI address", NULL);
 }
 
 static void test_address_err_format(void)
 {
-    g_autoptr(Result) r = run("address", "--format", "bogus", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("address", "--format", "bogus", "03:00.0", NULL);
     assert_error(r, 2, "'bogus'", "--format", NULL);
 }
 
@@ -451,7 +356,7 @@ static void check_hostdev(const char *golden, const char *first, ...)
 {
     va_list ap;
     va_start(ap, first);
-    g_autoptr(Result) r = run_va(NULL, NULL, first, ap);
+    g_autoptr(CmdResult) r = cmd_run_va(NULL, NULL, first, ap);
     va_end(ap);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
@@ -462,7 +367,7 @@ static void check_hostdev(const char *golden, const char *first, ...)
 
 static void test_hostdev_pci(void)
 {
-    g_autoptr(Result) r = run("hostdev", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "03:00.0", NULL);
     assert_output(r, PCI_BLOCK);
     test_assert_golden_xml("cli/hostdev-pci.xml", r->out);
 }
@@ -470,7 +375,7 @@ static void test_hostdev_pci(void)
 static void test_hostdev_design_example(void)
 {
     /* the block of DESIGN.md, byte for byte */
-    g_autoptr(Result) r = run("hostdev", "--driver", "vfio", "--guest-address", "00:10.0", "0000:03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--driver", "vfio", "--guest-address", "00:10.0", "0000:03:00.0", NULL);
     assert_output(r, "<hostdev mode='subsystem' type='pci' managed='yes'>\n"
                      "  <driver name='vfio'/>\n"
                      "  <source>\n"
@@ -518,7 +423,7 @@ static void test_hostdev_boot_order(void)
 static void test_hostdev_alias(void)
 {
     check_hostdev("hostdev-alias.xml", "hostdev", "--alias", "gpu", "01:00.0", NULL);
-    g_autoptr(Result) r = run("hostdev", "--alias", "gpu", "01:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--alias", "gpu", "01:00.0", NULL);
     assert_contains(r->out, "<alias name='ua-gpu'/>");
 }
 
@@ -530,7 +435,7 @@ static void test_hostdev_usb_ids(void)
 static void test_hostdev_usb_bus_device(void)
 {
     check_hostdev("hostdev-usb-bus-device.xml", "hostdev", "usb:001.005", NULL);
-    g_autoptr(Result) r = run("hostdev", "usb:001.005", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "usb:001.005", NULL);
     assert_contains(r->out, "<address bus='1' device='5'/>");
 }
 
@@ -558,12 +463,12 @@ static void test_hostdev_interface(void)
 
 static void test_hostdev_all_functions(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--all-functions", "--guest-address", "00:10.0", nodedev(GPU), NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--all-functions", "--guest-address", "00:10.0", nodedev(GPU), NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
-    g_assert_cmpuint(count(r->out, "<hostdev "), ==, 4);
-    g_assert_cmpuint(count(r->out, "multifunction='on'"), ==, 1);
-    g_assert_cmpuint(count(r->out, "slot='0x10'"), ==, 4);
+    g_assert_cmpuint(test_count(r->out, "<hostdev "), ==, 4);
+    g_assert_cmpuint(test_count(r->out, "multifunction='on'"), ==, 1);
+    g_assert_cmpuint(test_count(r->out, "slot='0x10'"), ==, 4);
     for (int f = 0; f < 4; f++) {
         g_autofree char *src = g_strdup_printf("<address domain='0x0000' bus='0x01' slot='0x00' function='0x%d'/>", f);
         g_autofree char *guest = g_strdup_printf(
@@ -580,55 +485,55 @@ static void test_hostdev_all_functions(void)
 
 static void test_hostdev_err_managed(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--managed", "maybe", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--managed", "maybe", "03:00.0", NULL);
     assert_error(r, 2, "--managed", "'maybe'", NULL);
 }
 
 static void test_hostdev_err_driver(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--driver", "kvm", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--driver", "kvm", "03:00.0", NULL);
     assert_error(r, 2, "--driver", "'kvm'", NULL);
 }
 
 static void test_hostdev_err_rom_file(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--rom-file", "gpu.rom", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--rom-file", "gpu.rom", "03:00.0", NULL);
     assert_error(r, 2, "--rom-file", "'gpu.rom'", "absolute", NULL);
 }
 
 static void test_hostdev_err_vlan(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--interface", "--vlan", "4096", "03:10.2", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--interface", "--vlan", "4096", "03:10.2", NULL);
     assert_error(r, 2, "--vlan", "'4096'", NULL);
 }
 
 static void test_hostdev_err_mac(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--interface", "--mac", "01:00:5e:00:00:01", "03:10.2", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--interface", "--mac", "01:00:5e:00:00:01", "03:10.2", NULL);
     assert_error(r, 2, "--mac", "01:00:5e:00:00:01", "multicast", NULL);
 }
 
 static void test_hostdev_err_interface_usb(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--interface", "usb:046d:c52b", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--interface", "usb:046d:c52b", NULL);
     assert_error(r, 2, "--interface", "usb", NULL);
 }
 
 static void test_hostdev_err_auto(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--guest-address", "auto", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--guest-address", "auto", "03:00.0", NULL);
     assert_error(r, 2, "--guest-address", "auto", NULL);
 }
 
 static void test_hostdev_err_two_devices(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--guest-address", "00:10.0", "03:00.0", "03:10.2", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--guest-address", "00:10.0", "03:00.0", "03:10.2", NULL);
     assert_error(r, 2, "--guest-address", NULL);
 }
 
 static void test_hostdev_err_net(void)
 {
-    g_autoptr(Result) r = run("hostdev", nodedev(NET_NODEDEV), NULL);
+    g_autoptr(CmdResult) r = run("hostdev", nodedev(NET_NODEDEV), NULL);
     assert_error(r, 2, "net_enp3s0_00_1b_21_aa_bb_cc", "net", NULL);
 }
 
@@ -661,7 +566,7 @@ static void test_add_stdout(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("add", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "--file", path, "03:00.0", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     test_assert_golden_xml("cli/add-i440fx.xml", r->out);
@@ -678,8 +583,8 @@ static void test_add_dry_run(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) plain = run("add", "--file", path, "03:00.0", NULL);
-    g_autoptr(Result) r = run("add", "--dry-run", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) plain = run("add", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "--dry-run", "--file", path, "03:00.0", NULL);
     assert_output(r, plain->out);
     assert_same_as_fixture(path, I440FX);
     assert_dir_holds(".", "guest-i440fx.xml", NULL);
@@ -689,7 +594,7 @@ static void check_diff(const char *fixture, const char *golden, const char *inde
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(fixture);
-    g_autoptr(Result) r = run("add", "--diff", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "--diff", "--file", path, "03:00.0", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_autofree char *header = g_strdup_printf("--- %s\n+++ %s\n@@ ", path, path);
@@ -700,7 +605,7 @@ static void check_diff(const char *fixture, const char *golden, const char *inde
     g_autofree char *block = indent_block(PCI_BLOCK, indent, 2);
     g_assert_cmpstr(added, ==, block);
     g_assert_cmpstr(removed, ==, "");
-    g_assert_cmpuint(count(r->out, "\n@@ "), ==, 1);
+    g_assert_cmpuint(test_count(r->out, "\n@@ "), ==, 1);
     g_autofree char *name = g_strdup_printf("cli/%s", golden);
     test_assert_golden_text(name, r->out);
     assert_same_as_fixture(path, fixture);
@@ -722,9 +627,9 @@ static void test_add_in_place(void)
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
     g_autofree char *other = copy_fixture(Q35);
-    g_autoptr(Result) expected = run("add", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) expected = run("add", "--file", path, "03:00.0", NULL);
     assert_exit(expected, 0);
-    g_autoptr(Result) r = run("add", "--in-place", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "--in-place", "--file", path, "03:00.0", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->out, ==, "");
     assert_contains(r->err, path);
@@ -739,7 +644,7 @@ static void test_add_in_place_mode(void)
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(Q35);
     g_assert_cmpint(g_chmod(path, 0640), ==, 0);
-    g_autoptr(Result) r = run("-q", "add", "-i", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("-q", "add", "-i", "--file", path, "03:00.0", NULL);
     assert_output(r, "");
     GStatBuf st;
     g_assert_cmpint(g_stat(path, &st), ==, 0);
@@ -750,7 +655,7 @@ static void test_add_in_place_backup(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("add", "--in-place", "--backup", ".orig", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "--in-place", "--backup", ".orig", "--file", path, "03:00.0", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->out, ==, "");
     g_autofree char *backup = g_strconcat(path, ".orig", NULL);
@@ -766,12 +671,12 @@ static void test_round_trip(gconstpointer data)
     const char *fixture = data;
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(fixture);
-    g_autoptr(Result) add = run("add", "-i", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) add = run("add", "-i", "--file", path, "03:00.0", NULL);
     assert_exit(add, 0);
     g_autofree char *changed = read_file(path);
     g_autofree char *orig = test_data_read(fixture, NULL);
     g_assert_cmpstr(changed, !=, orig);
-    g_autoptr(Result) rm = run("remove", "-i", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) rm = run("remove", "-i", "--file", path, "03:00.0", NULL);
     assert_exit(rm, 0);
     g_assert_cmpstr(rm->out, ==, "");
     assert_same_as_fixture(path, fixture);
@@ -779,7 +684,7 @@ static void test_round_trip(gconstpointer data)
     assert_dir_holds(".", base, NULL);
 }
 
-static Result *add_auto_diff(const char *fixture, char **path)
+static CmdResult *add_auto_diff(const char *fixture, char **path)
 {
     *path = copy_fixture(fixture);
     return run("add", "--diff", "--guest-address", "auto", "--file", *path, "03:00.0", NULL);
@@ -789,11 +694,11 @@ static void test_auto_i440fx(void)
 {
     enter_scratch_dir();
     g_autofree char *path = NULL;
-    g_autoptr(Result) r = add_auto_diff(I440FX, &path);
+    g_autoptr(CmdResult) r = add_auto_diff(I440FX, &path);
     assert_exit(r, 0);
     /* slots 1-7 are taken: the first free one on bus 0 is 8 */
     assert_contains(r->err, "0000:00:08.0");
-    g_assert_cmpuint(count(r->err, "\n"), ==, 1);
+    g_assert_cmpuint(test_count(r->err, "\n"), ==, 1);
     assert_contains(r->out, "+      <address type='pci' domain='0x0000' bus='0x00' slot='0x08' function='0x0'/>\n");
     test_assert_golden_text("cli/add-auto-i440fx.diff", r->out);
     assert_same_as_fixture(path, I440FX);
@@ -803,12 +708,12 @@ static void test_auto_q35(void)
 {
     enter_scratch_dir();
     g_autofree char *path = NULL;
-    g_autoptr(Result) r = add_auto_diff(Q35, &path);
+    g_autoptr(CmdResult) r = add_auto_diff(Q35, &path);
     assert_exit(r, 0);
     /* root ports 1-4 hold devices, 5 is free */
     assert_contains(r->err, "0000:05:00.0");
     assert_contains(r->out, "+      <address type='pci' domain='0x0000' bus='0x05' slot='0x00' function='0x0'/>\n");
-    g_assert_cmpuint(count(r->out, "<controller"), ==, 0);
+    g_assert_cmpuint(test_count(r->out, "<controller"), ==, 0);
     test_assert_golden_text("cli/add-auto-q35.diff", r->out);
     assert_same_as_fixture(path, Q35);
 }
@@ -817,7 +722,7 @@ static void test_auto_q35_full(void)
 {
     enter_scratch_dir();
     g_autofree char *path = NULL;
-    g_autoptr(Result) r = add_auto_diff(Q35_FULL, &path);
+    g_autoptr(CmdResult) r = add_auto_diff(Q35_FULL, &path);
     assert_exit(r, 0);
     /* every root port is used: a sixth one is added */
     assert_contains(r->err, "pcie-root-port");
@@ -834,14 +739,14 @@ static void test_add_multifunction(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("add", "--diff", "--all-functions", "--guest-address", "auto", "--file", path,
+    g_autoptr(CmdResult) r = run("add", "--diff", "--all-functions", "--guest-address", "auto", "--file", path,
                               nodedev(GPU), NULL);
     assert_exit(r, 0);
     assert_contains(r->err, "0000:00:08.0");
     g_autofree char *added = diff_lines(r->out, '+');
-    g_assert_cmpuint(count(added, "<hostdev "), ==, 4);
-    g_assert_cmpuint(count(added, "slot='0x08'"), ==, 4);
-    g_assert_cmpuint(count(added, "multifunction='on'"), ==, 1);
+    g_assert_cmpuint(test_count(added, "<hostdev "), ==, 4);
+    g_assert_cmpuint(test_count(added, "slot='0x08'"), ==, 4);
+    g_assert_cmpuint(test_count(added, "multifunction='on'"), ==, 1);
     assert_contains(added, "<address type='pci' domain='0x0000' bus='0x00' slot='0x08' function='0x0' "
                            "multifunction='on'/>");
     test_assert_golden_text("cli/add-multifunction.diff", r->out);
@@ -852,12 +757,12 @@ static void test_add_err_collision(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("add", "-i", "--guest-address", "00:03.0", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "-i", "--guest-address", "00:03.0", "--file", path, "03:00.0", NULL);
     assert_error(r, 1, path, "0000:00:03.0", "interface", NULL);
     assert_same_as_fixture(path, I440FX);
     assert_dir_holds(".", "guest-i440fx.xml", NULL);
     /* --force never allows a collision */
-    g_autoptr(Result) r2 = run("add", "-i", "--force", "--guest-address", "00:03.0", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r2 = run("add", "-i", "--force", "--guest-address", "00:03.0", "--file", path, "03:00.0", NULL);
     assert_error(r2, 1, "interface", NULL);
     assert_same_as_fixture(path, I440FX);
 }
@@ -866,7 +771,7 @@ static void test_add_err_present(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("add", "-i", "--file", path, "06:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "-i", "--file", path, "06:00.0", NULL);
     assert_error(r, 1, path, "0000:06:00.0", NULL);
     assert_same_as_fixture(path, I440FX);
     assert_dir_holds(".", "guest-i440fx.xml", NULL);
@@ -876,7 +781,7 @@ static void test_remove_err_absent(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) r = run("remove", "-i", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("remove", "-i", "--file", path, "03:00.0", NULL);
     assert_error(r, 1, path, "0000:03:00.0", NULL);
     assert_same_as_fixture(path, I440FX);
     assert_dir_holds(".", "guest-i440fx.xml", NULL);
@@ -886,13 +791,13 @@ static void test_remove_all_functions(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) add = run("add", "-i", "--all-functions", "--guest-address", "auto", "--file", path,
+    g_autoptr(CmdResult) add = run("add", "-i", "--all-functions", "--guest-address", "auto", "--file", path,
                                 nodedev(GPU), NULL);
     assert_exit(add, 0);
     g_autofree char *with_gpu = read_file(path);
-    g_assert_cmpuint(count(with_gpu, "bus='0x01' slot='0x00'"), ==, 4);
+    g_assert_cmpuint(test_count(with_gpu, "bus='0x01' slot='0x00'"), ==, 4);
     /* naming another function of the slot removes all four */
-    g_autoptr(Result) r = run("remove", "-i", "--all-functions", "--file", path, "01:00.1", NULL);
+    g_autoptr(CmdResult) r = run("remove", "-i", "--all-functions", "--file", path, "01:00.1", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->out, ==, "");
     assert_same_as_fixture(path, I440FX);
@@ -903,7 +808,7 @@ static void test_add_err_strict_invalid(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(INVALID);
-    g_autoptr(Result) r = run("add", "-i", "--strict", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "-i", "--strict", "--file", path, "03:00.0", NULL);
     assert_error(r, 2, path, "already invalid", NULL);
     assert_same_as_fixture(path, INVALID);
     assert_dir_holds(".", "guest-invalid.xml", NULL);
@@ -915,7 +820,7 @@ static void test_add_err_malformed(void)
     g_autofree char *path = g_strdup("broken.xml");
     const char *broken = "<domain type='kvm'>\n  <name>x</name>\n  <devices>\n";
     write_file(path, broken);
-    g_autoptr(Result) r = run("add", "-i", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("add", "-i", "--file", path, "03:00.0", NULL);
     assert_error(r, 2, path, "malformed", NULL);
     g_autofree char *after = read_file(path);
     g_assert_cmpstr(after, ==, broken);
@@ -925,7 +830,7 @@ static void test_add_err_malformed(void)
 static void test_add_err_in_place_stdin(void)
 {
     g_autofree char *xml = test_data_read(I440FX, NULL);
-    g_autoptr(Result) r = run_in(xml, "add", "--file", "-", "--in-place", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run_in(xml, "add", "--file", "-", "--in-place", "03:00.0", NULL);
     assert_error(r, 2, "--in-place", NULL);
 }
 
@@ -933,7 +838,7 @@ static void test_add_stdin(void)
 {
     /* the pipeline form: domain on stdin, document on stdout */
     g_autofree char *xml = test_data_read(I440FX, NULL);
-    g_autoptr(Result) r = run_in(xml, "add", "--file", "-", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run_in(xml, "add", "--file", "-", "03:00.0", NULL);
     assert_exit(r, 0);
     test_assert_golden_xml("cli/add-i440fx.xml", r->out);
 }
@@ -942,7 +847,7 @@ static void test_validate_valid(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(Q35);
-    g_autoptr(Result) r = run("validate", "--file", path, NULL);
+    g_autoptr(CmdResult) r = run("validate", "--file", path, NULL);
     g_autofree char *want = g_strdup_printf("%s: valid\n", path);
     assert_output(r, want);
     assert_same_as_fixture(path, Q35);
@@ -952,7 +857,7 @@ static void test_validate_invalid(void)
 {
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(INVALID);
-    g_autoptr(Result) r = run("validate", "--file", path, NULL);
+    g_autoptr(CmdResult) r = run("validate", "--file", path, NULL);
     assert_exit(r, 1);
     g_assert_true(g_str_has_prefix(r->out, path));
     g_assert_null(strstr(r->out, ": valid"));
@@ -964,10 +869,10 @@ static void test_validate_json(void)
     enter_scratch_dir();
     g_autofree char *good = copy_fixture(I440FX);
     g_autofree char *bad = copy_fixture(INVALID);
-    g_autoptr(Result) r = run("--json", "validate", "--file", good, NULL);
+    g_autoptr(CmdResult) r = run("--json", "validate", "--file", good, NULL);
     assert_exit(r, 0);
     assert_json_member(r->out, "valid", "true");
-    g_autoptr(Result) r2 = run("validate", "--json", "--file", bad, NULL);
+    g_autoptr(CmdResult) r2 = run("validate", "--json", "--file", bad, NULL);
     assert_exit(r2, 1);
     assert_json_member(r2->out, "valid", "false");
     assert_contains(r2->out, "\"problems\"");
@@ -994,7 +899,7 @@ static const VerbOptions verb_options[] = {
     { "validate", { "--file", GLOBAL_OPTIONS, NULL } },
 };
 
-static void check_verb_help(const VerbOptions *v, const Result *r)
+static void check_verb_help(const VerbOptions *v, const CmdResult *r)
 {
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
@@ -1013,18 +918,18 @@ static void check_verb_help(const VerbOptions *v, const Result *r)
 static void test_help_verb(gconstpointer data)
 {
     const VerbOptions *v = data;
-    g_autoptr(Result) a = run("help", v->verb, NULL);
+    g_autoptr(CmdResult) a = run("help", v->verb, NULL);
     check_verb_help(v, a);
-    g_autoptr(Result) b = run(v->verb, "--help", NULL);
+    g_autoptr(CmdResult) b = run(v->verb, "--help", NULL);
     check_verb_help(v, b);
     g_assert_cmpstr(a->out, ==, b->out);
-    g_autoptr(Result) c = run("-h", v->verb, NULL);
+    g_autoptr(CmdResult) c = run("-h", v->verb, NULL);
     g_assert_cmpstr(c->out, ==, a->out);
 }
 
 static void test_help_global(void)
 {
-    g_autoptr(Result) r = run("--help", NULL);
+    g_autoptr(CmdResult) r = run("--help", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_assert_true(g_str_has_prefix(r->out, "Usage: virt-hostdev "));
@@ -1035,14 +940,14 @@ static void test_help_global(void)
     static const char *const globals[] = { GLOBAL_OPTIONS };
     for (guint i = 0; i < G_N_ELEMENTS(globals); i++)
         assert_contains(r->out, globals[i]);
-    g_autoptr(Result) h = run("help", NULL);
+    g_autoptr(CmdResult) h = run("help", NULL);
     assert_exit(h, 0);
     g_assert_cmpstr(h->out, ==, r->out);
 }
 
 static void test_help_no_verb(void)
 {
-    g_autoptr(Result) r = run(NULL, NULL);
+    g_autoptr(CmdResult) r = run(NULL, NULL);
     assert_exit(r, 2);
     g_assert_cmpstr(r->out, ==, "");
     assert_contains(r->err, "Usage: virt-hostdev ");
@@ -1050,24 +955,24 @@ static void test_help_no_verb(void)
 
 static void test_help_unknown_verb(void)
 {
-    g_autoptr(Result) r = run("ad", "--file", "x.xml", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("ad", "--file", "x.xml", "03:00.0", NULL);
     assert_error(r, 2, "'ad'", "did you mean 'add'", NULL);
 }
 
 static void test_help_unknown_option(void)
 {
-    g_autoptr(Result) r = run("hostdev", "--mangaed", "yes", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "--mangaed", "yes", "03:00.0", NULL);
     assert_error(r, 2, "--mangaed", "did you mean --managed", NULL);
 }
 
 static void test_help_version(void)
 {
-    g_autoptr(Result) r = run("--version", NULL);
+    g_autoptr(CmdResult) r = run("--version", NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_assert_true(g_str_has_prefix(r->out, "virt-hostdev "));
     g_assert_true(g_str_has_suffix(r->out, "\n"));
-    g_assert_cmpuint(count(r->out, "\n"), ==, 1);
+    g_assert_cmpuint(test_count(r->out, "\n"), ==, 1);
     g_assert_true(g_ascii_isdigit(r->out[strlen("virt-hostdev ")]));
 }
 
@@ -1085,13 +990,13 @@ static void test_module_offline(void)
     /* offline verbs never load the libvirt backend */
     g_autofree char *assign = empty_module_env();
     const char *const env[] = { assign, NULL };
-    g_autoptr(Result) r = run_env(env, "address", "03:00.0", NULL);
+    g_autoptr(CmdResult) r = run_env(env, "address", "03:00.0", NULL);
     assert_output(r, "0000:03:00.0\n");
-    g_autoptr(Result) h = run_env(env, "hostdev", "pci_0000_03_00_0", NULL);
+    g_autoptr(CmdResult) h = run_env(env, "hostdev", "pci_0000_03_00_0", NULL);
     assert_output(h, PCI_BLOCK);
     enter_scratch_dir();
     g_autofree char *path = copy_fixture(I440FX);
-    g_autoptr(Result) a = run_env(env, "add", "--file", path, "03:00.0", NULL);
+    g_autoptr(CmdResult) a = run_env(env, "add", "--file", path, "03:00.0", NULL);
     assert_exit(a, 0);
     test_assert_golden_xml("cli/add-i440fx.xml", a->out);
 }
@@ -1100,13 +1005,13 @@ static void test_module_missing(void)
 {
     g_autofree char *assign = empty_module_env();
     const char *const env[] = { assign, NULL };
-    g_autoptr(Result) r = run_env(env, "hostdev", "usb_1_5", NULL);
+    g_autoptr(CmdResult) r = run_env(env, "hostdev", "usb_1_5", NULL);
     assert_error(r, 1, "usb_1_5", "libvirt backend", NULL);
 }
 
 static void test_module_unknown_device(void)
 {
-    g_autoptr(Result) r = run("hostdev", "no_such_device", "-c", "test:///default", NULL);
+    g_autoptr(CmdResult) r = run("hostdev", "no_such_device", "-c", "test:///default", NULL);
     assert_error(r, 1, "'no_such_device'", NULL);
 }
 

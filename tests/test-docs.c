@@ -3,6 +3,7 @@
  * completion, run in a real bash (and in a terminal under tmux), offers the
  * verbs, options and option values. */
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -201,6 +202,260 @@ static void test_options_documented(void)
     }
 }
 
+/* The text of the section of the scdoc source that starts with HEADING
+ * ("# JSON OUTPUT"), up to the next top-level heading. */
+static char *scd_section(const char *scd, const char *heading)
+{
+    g_autofree char *start_mark = g_strconcat("\n", heading, "\n", NULL);
+    const char *start = strstr(scd, start_mark);
+    if (start == NULL)
+        g_error("man/virt-hostdev.1.scd has no section '%s'", heading);
+    start += strlen(start_mark);
+    const char *end = strstr(start, "\n# ");
+    return g_strndup(start, end ? (gsize)(end - start) : strlen(start));
+}
+
+static char *read_scd(void)
+{
+    g_autofree char *path = source_path("man/virt-hostdev.1.scd");
+    char *scd = NULL;
+    g_autoptr(GError) error = NULL;
+    g_file_get_contents(path, &scd, NULL, &error);
+    g_assert_no_error(error);
+    return scd;
+}
+
+static void collect_properties(JsonNode *node, GHashTable *names)
+{
+    if (JSON_NODE_HOLDS_ARRAY(node)) {
+        JsonArray *a = json_node_get_array(node);
+        for (guint i = 0; i < json_array_get_length(a); i++)
+            collect_properties(json_array_get_element(a, i), names);
+    }
+    if (!JSON_NODE_HOLDS_OBJECT(node))
+        return;
+    JsonObject *o = json_node_get_object(node);
+    g_autoptr(GList) members = json_object_get_members(o);
+    for (GList *l = members; l; l = l->next) {
+        JsonNode *child = json_object_get_member(o, l->data);
+        if (strcmp(l->data, "properties") == 0 && JSON_NODE_HOLDS_OBJECT(child)) {
+            g_autoptr(GList) keys = json_object_get_members(json_node_get_object(child));
+            for (GList *k = keys; k; k = k->next)
+                g_hash_table_add(names, g_strdup(k->data));
+        }
+        collect_properties(child, names);
+    }
+}
+
+/* Every key of every --json document (as the schemas list them) is
+ * explained in the man page's JSON OUTPUT section, which also says where
+ * the schemas are installed. */
+static void test_man_json_keys(void)
+{
+    g_autofree char *scd = read_scd();
+    g_autofree char *section = scd_section(scd, "# JSON OUTPUT");
+    g_assert_nonnull(strstr(section, "_$datadir/virt-hostdev/schemas/"));
+    g_autofree char *dir = source_path("schemas");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    guint schemas = 0;
+    for (const char *f; (f = g_dir_read_name(d));) {
+        if (!g_str_has_suffix(f, ".schema.json"))
+            continue;
+        schemas++;
+        g_autofree char *verb = g_strndup(f, strlen(f) - strlen(".schema.json"));
+        g_autofree char *heading = g_strdup_printf("\n## %s\n", verb);
+        if (strstr(section, heading) == NULL)
+            g_error("JSON OUTPUT has no '## %s' subsection for schemas/%s", verb, f);
+        g_autofree char *path = g_build_filename(dir, f, NULL);
+        g_autoptr(JsonParser) p = json_parser_new();
+        g_autoptr(GError) error = NULL;
+        json_parser_load_from_file(p, path, &error);
+        g_assert_no_error(error);
+        g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        collect_properties(json_parser_get_root(p), names);
+        GHashTableIter it;
+        gpointer key;
+        g_hash_table_iter_init(&it, names);
+        while (g_hash_table_iter_next(&it, &key, NULL)) {
+            g_autofree char *bold = g_strdup_printf("*%s*", (const char *)key);
+            if (strstr(section, bold) == NULL)
+                g_error("key '%s' of schemas/%s is not explained (as %s) in the man page's JSON OUTPUT", (const char *)key,
+                        f, bold);
+        }
+    }
+    g_assert_cmpuint(schemas, >=, 4);
+}
+
+/* What the issue asks the page to carry, so that an edit cannot drop it:
+ * the environment, and examples of the real workflows. */
+static void test_man_contents(void)
+{
+    g_autofree char *scd = read_scd();
+    g_autofree char *env = scd_section(scd, "# ENVIRONMENT");
+    static const char *const vars[] = {
+        "LIBVIRT_DEFAULT_URI", "VIRT_HOSTDEV_SCHEMA_DIR", "VIRT_HOSTDEV_MODULE_DIR", "VIRT_HOSTDEV_TEST_BEFORE_DEFINE",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
+        g_autofree char *entry = g_strdup_printf("*%s*\n\t", vars[i]);
+        if (strstr(env, entry) == NULL)
+            g_error("ENVIRONMENT does not document %s", vars[i]);
+    }
+    g_autofree char *examples = scd_section(scd, "# EXAMPLES");
+    static const char *const workflows[] = {
+        "virt-hostdev add win11 0000:01:00.0 --all-functions --guest-address auto",
+        "virt-hostdev detach 0000:03:00.0 --group",
+        "add vm 03:00.0 --managed no",
+        "virsh dumpxml --inactive vm |",
+        "virt-hostdev add --file - 03:00.0 --guest-address auto |",
+        "virsh define /dev/stdin",
+        "virt-hostdev -c qemu+ssh://root@host/system list --free",
+        "remove web1 --guest-address 0000:00:06.0",
+        "virt-hostdev show 0000:03:00.0",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(workflows); i++)
+        if (strstr(examples, workflows[i]) == NULL)
+            g_error("EXAMPLES lacks '%s'", workflows[i]);
+    /* exit status of the verbs that use libvirt */
+    g_autofree char *exit_status = scd_section(scd, "# EXIT STATUS");
+    static const char *const cases[] = { "no connection", "no such domain", "another domain holds", "does not support",
+                                         "that the host does not have" };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+        if (strstr(exit_status, cases[i]) == NULL)
+            g_error("EXIT STATUS lacks '%s'", cases[i]);
+}
+
+/* "man virt-hostdev" as it will be after meson install: the built page in
+ * man1 of a manual tree (installing for real is too slow for a unit test;
+ * tests/test-json.c checks that meson installs the page to man1). */
+static void test_man_installed_layout(void)
+{
+    const char *page = g_getenv("VIRT_HOSTDEV_MAN_PAGE");
+    if (page == NULL || *page == '\0') {
+        g_test_skip("scdoc not found: no man page built");
+        return;
+    }
+    g_autofree char *man = g_find_program_in_path("man");
+    if (man == NULL) {
+        g_test_skip("man(1) not installed");
+        return;
+    }
+    g_autofree char *root = g_build_filename(test_tmpdir(), "share", "man", NULL);
+    g_autofree char *man1 = g_build_filename(root, "man1", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(man1, 0755), ==, 0);
+    g_autofree char *text = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(page, &text, &len, NULL));
+    g_autofree char *dest = g_build_filename(man1, "virt-hostdev.1", NULL);
+    g_assert_true(g_file_set_contents(dest, text, (gssize)len, NULL));
+
+    g_auto(GStrv) envp = child_environ();
+    envp = g_environ_setenv(envp, "MANPATH", root, TRUE);
+    envp = g_environ_setenv(envp, "MANWIDTH", "80", TRUE);
+    envp = g_environ_setenv(envp, "MANPAGER", "cat", TRUE);
+    envp = g_environ_setenv(envp, "PAGER", "cat", TRUE);
+    envp = g_environ_setenv(envp, "LC_ALL", "C.UTF-8", TRUE);
+    envp = g_environ_unsetenv(envp, "MANOPT");
+    const char *argv[] = { "man", "--warnings", "virt-hostdev", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int rc = spawn(argv, envp, NULL, &out, &err);
+    g_assert_cmpstr(err, ==, "");
+    g_assert_cmpint(rc, ==, 0);
+    /* the sections, and no line wider than the terminal */
+    static const char *const headings[] = { "NAME", "SYNOPSIS", "DESCRIPTION", "GLOBAL OPTIONS", "VERBS",
+                                            "JSON OUTPUT", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES",
+                                            "SEE ALSO" };
+    for (guint i = 0; i < G_N_ELEMENTS(headings); i++) {
+        g_autofree char *line = g_strdup_printf("\n%s\n", headings[i]);
+        if (strstr(out, line) == NULL)
+            g_error("'man virt-hostdev' has no %s section", headings[i]);
+    }
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (g_utf8_strlen(*l, -1) > 100)
+            g_error("'man virt-hostdev' has a line of %ld columns: %s", g_utf8_strlen(*l, -1), *l);
+    /* scdoc markup never leaks into the text */
+    g_assert_null(strstr(out, "\\fB"));
+    g_assert_null(strstr(out, "*virt-hostdev*"));
+    g_assert_null(strstr(out, "_DEVICE_"));
+}
+
+/* --help, help VERB and VERB --help agree with each other and with the man
+ * page's SYNOPSIS, for every verb of the table. */
+static void test_help_consistent(void)
+{
+    g_autofree char *global = NULL, *err = NULL;
+    const char *help_argv[] = { "--help", NULL };
+    g_assert_cmpint(test_run(help_argv, NULL, &global, &err), ==, 0);
+    g_autofree char *scd = read_scd();
+    g_autofree char *synopsis = scd_section(scd, "# SYNOPSIS");
+    /* the SYNOPSIS without markup */
+    g_autoptr(GString) plain = g_string_new(NULL);
+    for (const char *c = synopsis; *c; c++)
+        if (*c != '*' && *c != '_' && !(c[0] == '+' && c[1] == '+'))
+            g_string_append_c(plain, *c);
+        else if (*c == '+')
+            c++;
+
+    g_autoptr(GPtrArray) verbs = complete_query("verbs", NULL);
+    for (guint v = 0; v < verbs->len; v++) {
+        const char *verb = verbs->pdata[v];
+        if (strcmp(verb, "help") == 0)
+            continue;
+        const char *forms[][4] = {
+            { "help", verb, NULL, NULL }, { verb, "--help", NULL, NULL }, { verb, "-h", NULL, NULL },
+            { "--help", verb, NULL, NULL },
+        };
+        g_autofree char *first = NULL;
+        for (guint f = 0; f < G_N_ELEMENTS(forms); f++) {
+            g_autofree char *out = NULL, *e = NULL;
+            g_assert_cmpint(test_run(forms[f], NULL, &out, &e), ==, 0);
+            g_assert_cmpstr(e, ==, "");
+            if (first == NULL)
+                first = g_strdup(out);
+            else if (strcmp(first, out) != 0)
+                g_error("'virt-hostdev %s %s' differs from 'virt-hostdev help %s'", forms[f][0], forms[f][1], verb);
+        }
+        /* Usage: virt-hostdev VERB PARAMS \n\n SUMMARY */
+        g_auto(GStrv) lines = g_strsplit(first, "\n", 4);
+        g_autofree char *usage = g_strdup_printf("Usage: virt-hostdev %s", verb);
+        g_assert_true(g_str_has_prefix(lines[0], usage));
+        g_assert_cmpstr(lines[1], ==, "");
+        const char *summary = lines[2];
+        g_autofree char *listed = g_strdup_printf("\n  %-10s %s\n", verb, summary);
+        if (strstr(global, listed) == NULL)
+            g_error("'virt-hostdev --help' does not list '%s' with its summary '%s'", verb, summary);
+
+        /* each placeholder and option of the usage line is in the man page
+         * SYNOPSIS, on a line of this verb */
+        g_autofree char *verb_word = g_strdup_printf(" %s ", verb);
+        g_autoptr(GString) verb_lines = g_string_new(NULL);
+        g_auto(GStrv) syn = g_strsplit(plain->str, "\n", -1);
+        for (char **l = syn; *l; l++) {
+            g_autofree char *padded = g_strconcat(*l, " ", NULL);
+            if (strstr(padded, verb_word))
+                g_string_append_printf(verb_lines, "%s\n", *l);
+        }
+        if (verb_lines->len == 0)
+            g_error("the man page SYNOPSIS has no line for '%s'", verb);
+        g_autoptr(GRegex) word = g_regex_new("--[a-z-]+|[A-Z][A-Z]+", 0, 0, NULL);
+        g_autoptr(GMatchInfo) m = NULL;
+        g_regex_match(word, lines[0] + strlen(usage), 0, &m);
+        for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
+            g_autofree char *w = g_match_info_fetch(m, 0);
+            if (strstr(verb_lines->str, w) == NULL)
+                g_error("'%s' of '%s' is not in the man page SYNOPSIS of %s:\n%s", w, lines[0], verb, verb_lines->str);
+        }
+    }
+
+    /* help for what is not a verb */
+    g_autofree char *out = NULL, *e = NULL;
+    const char *bad[] = { "help", "shwo", NULL };
+    g_assert_cmpint(test_run(bad, NULL, &out, &e), ==, 2);
+    g_assert_cmpstr(out, ==, "");
+    g_assert_nonnull(strstr(e, "did you mean 'show'"));
+}
+
 /* ---- (c) the completion in a real bash ---- */
 
 /* The script run by bash -c: $1 = COMP_CWORD, $2 = COMP_LINE, then the
@@ -320,7 +575,7 @@ static void test_bash_words(void)
         return;
     check_line("virt-hostdev a", (const char *const[]){ "add", "address", NULL }, TRUE);
     check_line("virt-hostdev ", (const char *const[]){ "address", "hostdev", "add", "remove", "validate", NULL }, FALSE);
-    check_line("virt-hostdev help re", (const char *const[]){ "remove", NULL }, TRUE);
+    check_line("virt-hostdev help rem", (const char *const[]){ "remove", NULL }, TRUE);
     check_line("virt-hostdev add --man", (const char *const[]){ "--managed", NULL }, TRUE);
     check_line("virt-hostdev validate --f", (const char *const[]){ "--file", NULL }, TRUE);
     check_line("virt-hostdev --ver", (const char *const[]){ "--version", "--verbose", NULL }, TRUE);
@@ -350,6 +605,15 @@ static void test_bash_values(void)
     check_line("virt-hostdev hostdev --driver ", (const char *const[]){ "vfio", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address ", (const char *const[]){ "auto", NULL }, TRUE);
     check_line("virt-hostdev add --guest-address a", (const char *const[]){ "auto", NULL }, TRUE);
+    /* auto needs a domain: hostdev refuses it, remove names the address
+     * an element has */
+    check_line("virt-hostdev hostdev --guest-address ", (const char *const[]){ NULL }, TRUE);
+    check_line("virt-hostdev remove --file g.xml --guest-address ", (const char *const[]){ NULL }, TRUE);
+    check_line("virt-hostdev remove vm --guest-address a", (const char *const[]){ NULL }, TRUE);
+    /* generate --template: the names of the templates on the search path */
+    check_line("virt-hostdev generate --template ",
+               (const char *const[]){ "q35-ovmf", "i440fx-bios", "gpu-passthrough", NULL }, TRUE);
+    check_line("virt-hostdev generate --name x --template q", (const char *const[]){ "q35-ovmf", NULL }, TRUE);
 }
 
 static void test_bash_files(void)
@@ -433,6 +697,213 @@ static void test_bash_connect_and_failures(void)
         g_assert_cmpuint(opts->len, ==, 0);
         g_assert_cmpint(elapsed_ms, <, 10000);
     }
+}
+
+/* ---- domains and devices, from the bundled test-driver host ---- */
+
+static char *host_uri(void)
+{
+    g_autofree char *path = test_data_path("host.xml");
+    return g_strconcat("test://", path, NULL);
+}
+
+static void assert_lacks(const char *line, GPtrArray *reply, const char *const *unwanted)
+{
+    for (const char *const *u = unwanted; *u; u++)
+        if (lines_contain(reply, *u))
+            g_error("completing '%s': '%s' offered", line, *u);
+}
+
+/* COMPREPLY for LINE with $LIBVIRT_DEFAULT_URI set to URI. */
+static GPtrArray *complete_on(const char *uri, const char *line)
+{
+    g_autofree char *env_uri = g_strconcat("LIBVIRT_DEFAULT_URI=", uri, NULL);
+    const char *env[] = { env_uri, NULL };
+    return complete_line_full(line, env, NULL, NULL);
+}
+
+static const char *const host_domains[] = { "web1", "win11", NULL };
+/* free, assignable devices of tests/data/host.xml, by name and address */
+static const char *const free_devices[] = {
+    "0000:00:02.0", "pci_0000_00_02_0", "0000:00:14.0", "pci_0000_00_14_0", "0000:00:1f.3", "pci_0000_00_1f_3",
+    "0000:00:1f.4", "pci_0000_00_1f_4", "0000:01:00.0", "pci_0000_01_00_0", "0000:01:00.1", "pci_0000_01_00_1",
+    "0000:01:00.2", "pci_0000_01_00_2", "0000:01:00.3", "pci_0000_01_00_3", "0000:03:10.0", "pci_0000_03_10_0",
+    "0000:03:10.2", "pci_0000_03_10_2", "0001:40:00.0", "pci_0001_40_00_0", NULL,
+};
+/* held by web1 (03:00.1), its IOMMU group mate (03:00.0), bridges */
+static const char *const not_free[] = {
+    "0000:03:00.1", "pci_0000_03_00_1", "0000:03:00.0", "pci_0000_03_00_0", "0000:00:01.0", "pci_0000_00_01_0",
+    "0000:00:1c.0", "pci_0000_00_1c_0", "0001:00:01.0", "pci_0001_00_01_0", NULL,
+};
+
+static void check_on(const char *uri, const char *line, const char *const *want, gboolean exact,
+                     const char *const *unwanted)
+{
+    g_autoptr(GPtrArray) reply = complete_on(uri, line);
+    assert_reply(line, reply, want, exact);
+    if (unwanted)
+        assert_lacks(line, reply, unwanted);
+}
+
+/* Through $LIBVIRT_DEFAULT_URI */
+static void test_bash_host_default_uri(void)
+{
+    if (!have_bash_completion())
+        return;
+    g_autofree char *uri = host_uri();
+    check_on(uri, "virt-hostdev add ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev add wi", (const char *const[]){ "win11", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 ", free_devices, TRUE, not_free);
+    /* ':' is in COMP_WORDBREAKS: readline replaces only what follows the
+     * last colon, so the candidates must come back trimmed to that */
+    check_on(uri, "virt-hostdev add win11 0000:01:", (const char *const[]){ "00.0", "00.1", "00.2", "00.3", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 0000:0", (const char *const[]){ "00:02.0", "01:00.0", "03:10.2", NULL },
+             FALSE, (const char *const[]){ "03:00.1", "0000:01:00.0", NULL });
+    check_on(uri, "virt-hostdev add win11 0001:4", (const char *const[]){ "40:00.0", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 pci_0000_01",
+             (const char *const[]){ "pci_0000_01_00_0", "pci_0000_01_00_1", "pci_0000_01_00_2", "pci_0000_01_00_3",
+                                    NULL },
+             TRUE, NULL);
+    /* after options, their values and other devices, still devices */
+    check_on(uri, "virt-hostdev add win11 --managed no 01:00.0 --guest-address auto ", free_devices, TRUE, NULL);
+    check_on(uri, "virt-hostdev add --all-functions win11 0000:01:", (const char *const[]){ "00.0", NULL }, FALSE,
+             NULL);
+
+    check_on(uri, "virt-hostdev remove ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 ", (const char *const[]){ "0000:03:00.1", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 0000:03:", (const char *const[]){ "00.1", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove win11 ", (const char *const[]){ NULL }, TRUE, NULL);
+
+    /* show, detach, reattach: every PCI device, held or not */
+    check_on(uri, "virt-hostdev show ", free_devices, FALSE, NULL);
+    check_on(uri, "virt-hostdev show ", (const char *const[]){ "0000:03:00.1", "pci_0000_03_00_1", "0000:00:01.0", NULL },
+             FALSE, NULL);
+    check_on(uri, "virt-hostdev show 0000:03:1", (const char *const[]){ "10.0", "10.2", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev detach --group 0000:03:00.", (const char *const[]){ "00.0", "00.1", NULL }, TRUE,
+             NULL);
+    check_on(uri, "virt-hostdev reattach pci_0000_03_1",
+             (const char *const[]){ "pci_0000_03_10_0", "pci_0000_03_10_2", NULL }, TRUE, NULL);
+
+    check_on(uri, "virt-hostdev list --class ",
+             (const char *const[]){ "gpu", "audio", "multimedia", "net", "storage", "usb-controller", "serial-bus",
+                                    "serial", "bridge", "accelerator", "other", "usb", "mdev", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev list --class u", (const char *const[]){ "usb-controller", "usb", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev validate ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev validate web1 ", (const char *const[]){ NULL }, TRUE, NULL);
+
+    /* with --file, the first argument is a device: no domains */
+    check_on(uri, "virt-hostdev add --file guest.xml ", (const char *const[]){ "0000:01:00.0", NULL }, FALSE,
+             host_domains);
+    check_on(uri, "virt-hostdev validate --file guest.xml ", (const char *const[]){ NULL }, TRUE, NULL);
+}
+
+/* Through -c/--connect on the line, which wins over $LIBVIRT_DEFAULT_URI
+ * (test:///default, whose only domain is "test"). */
+static void test_bash_host_connect(void)
+{
+    if (!have_bash_completion())
+        return;
+    g_autofree char *uri = host_uri();
+    const struct {
+        const char *line; /* URI: the test host's */
+        const char *const *want;
+        gboolean exact;
+    } cases[] = {
+        { "virt-hostdev -c URI add ", host_domains, TRUE },
+        { "virt-hostdev --connect URI add win11 ", free_devices, TRUE },
+        { "virt-hostdev --connect=URI add win11 0000:01:", (const char *const[]){ "00.0", "00.1", "00.2", "00.3", NULL },
+          TRUE },
+        { "virt-hostdev add -c URI win11 0001:", (const char *const[]){ "40:00.0", NULL }, TRUE },
+        { "virt-hostdev -c URI remove web1 ", (const char *const[]){ "0000:03:00.1", NULL }, TRUE },
+        { "virt-hostdev -c URI validate w", host_domains, TRUE },
+        { "virt-hostdev -c URI show pci_0000_03_00_", (const char *const[]){ "pci_0000_03_00_0", "pci_0000_03_00_1", NULL },
+          TRUE },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_auto(GStrv) parts = g_strsplit(cases[i].line, "URI", 2);
+        g_autofree char *line = g_strjoinv(uri, parts);
+        check_on("test:///default", line, cases[i].want, cases[i].exact, (const char *const[]){ "test", NULL });
+    }
+    /* the default connection itself */
+    check_on("test:///default", "virt-hostdev add ", (const char *const[]){ "test", NULL }, TRUE, NULL);
+}
+
+/* libvirt unreachable: nothing offered, nothing on the terminal. */
+static void test_bash_host_unreachable(void)
+{
+    if (!have_bash_completion())
+        return;
+    static const char *const lines[] = {
+        "virt-hostdev add ", "virt-hostdev add win11 ", "virt-hostdev remove web1 ", "virt-hostdev show ",
+        "virt-hostdev -c test:///nonexistent/other.xml validate ",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autofree char *uri_env = g_strdup("LIBVIRT_DEFAULT_URI=test:///nonexistent/host.xml");
+        const char *env[] = { uri_env, NULL };
+        g_autofree char *err = NULL;
+        g_autoptr(GPtrArray) reply = complete_line_full(lines[i], env, NULL, &err);
+        g_assert_cmpstr(err, ==, "");
+        g_assert_cmpuint(reply->len, ==, 0);
+    }
+}
+
+static int compare_gint64(gconstpointer a, gconstpointer b)
+{
+    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median wall time of RUNS runs of ARGV, in microseconds. */
+static gint64 median_us(const char *const *argv, char **envp, guint runs)
+{
+    g_autoptr(GArray) times = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (guint i = 0; i < runs; i++) {
+        g_autofree char *out = NULL;
+        gint64 start = g_get_monotonic_time();
+        int rc = spawn(argv, envp, NULL, &out, NULL);
+        gint64 t = g_get_monotonic_time() - start;
+        g_assert_cmpint(rc, ==, 0);
+        g_assert_cmpstr(out, !=, "");
+        g_array_append_val(times, t);
+    }
+    g_array_sort(times, compare_gint64);
+    return g_array_index(times, gint64, runs / 2);
+}
+
+/* What a Tab costs: the queries the completion makes, against the test
+ * host. Only a generous bound is asserted (machines are shared); the
+ * numbers are in the test log. */
+static void test_completion_latency(void)
+{
+    g_autofree char *uri = host_uri();
+    const char *binary = g_getenv("VIRT_HOSTDEV_BINARY");
+    g_auto(GStrv) envp = child_environ();
+    envp = g_environ_setenv(envp, "LIBVIRT_DEFAULT_URI", uri, TRUE);
+    static const char *const queries[][3] = {
+        { "devices", "free", NULL }, { "domains", NULL, NULL }, { "devices", NULL, NULL }, { "held", "web1", NULL },
+    };
+    for (guint q = 0; q < G_N_ELEMENTS(queries); q++) {
+        const char *argv[] = { binary, "__complete", queries[q][0], queries[q][1], NULL };
+        gint64 us = median_us(argv, envp, 20);
+        g_test_message("latency: virt-hostdev __complete %s%s%s: median of 20 runs %.1f ms", queries[q][0],
+                       queries[q][1] ? " " : "", queries[q][1] ? queries[q][1] : "", (double)us / 1000.0);
+        g_assert_cmpint(us, <, 500 * 1000);
+    }
+    if (!have_bash_completion())
+        return;
+    /* a whole Tab in bash (bash-completion loaded each time, so an upper
+     * bound): "add win11 " asks for the valued options and the devices */
+    gint64 start = g_get_monotonic_time();
+    for (guint i = 0; i < 5; i++) {
+        g_autoptr(GPtrArray) reply = complete_on(uri, "virt-hostdev add win11 ");
+        g_assert_cmpuint(reply->len, >, 0);
+    }
+    gint64 per_tab = (g_get_monotonic_time() - start) / 5;
+    g_test_message("latency: 'virt-hostdev add win11 <TAB>' in a fresh bash with bash-completion: %.1f ms",
+                   (double)per_tab / 1000.0);
+    g_assert_cmpint(per_tab, <, 2000 * 1000);
 }
 
 /* ---- a terminal: Tab Tab in bash under tmux ---- */
@@ -523,15 +994,113 @@ static void test_tmux_tab_tab(void)
     g_assert_nonnull(strstr(screen, "address"));
 }
 
+/* Poll the pane until RE matches (5 s at most); returns the last screen. */
+static char *tmux_wait_for(const char *socket, char **envp, GRegex *re)
+{
+    const char *capture[] = { "capture-pane", "-p", "-t", "0", NULL };
+    char *screen = NULL;
+    for (int attempt = 0; attempt < 50; attempt++) {
+        g_usleep(100 * 1000);
+        g_clear_pointer(&screen, g_free);
+        if (tmux(socket, capture, envp, &screen) != 0)
+            break;
+        if (g_regex_match(re, screen, 0, NULL))
+            break;
+    }
+    return screen;
+}
+
+/* The whole workflow on a terminal, against the test host: domains after
+ * "add", then Tab Tab lists the free devices, then an address completes
+ * across its colons. */
+static void test_tmux_add_devices(void)
+{
+    g_autofree char *tmux_path = g_find_program_in_path("tmux");
+    if (tmux_path == NULL) {
+        g_test_skip("tmux not installed");
+        return;
+    }
+    if (!have_bash_completion())
+        return;
+    g_autofree char *socket = g_build_filename(test_tmpdir(), "tmux-host.sock", NULL);
+    g_autofree char *uri = host_uri();
+    g_auto(GStrv) envp = child_environ();
+    envp = g_environ_setenv(envp, "TERM", "xterm", TRUE);
+    envp = g_environ_setenv(envp, "INPUTRC", "/dev/null", TRUE);
+    envp = g_environ_setenv(envp, "PS1", "$ ", TRUE);
+    envp = g_environ_setenv(envp, "HISTFILE", "/dev/null", TRUE);
+    envp = g_environ_setenv(envp, "LIBVIRT_DEFAULT_URI", uri, TRUE);
+
+    const char *start[] = { "new-session", "-d", "-x", "200", "-y", "50", "bash --norc --noprofile", NULL };
+    if (tmux(socket, start, envp, NULL) != 0) {
+        g_test_skip("cannot start a tmux session");
+        return;
+    }
+    g_autofree char *completion = source_path("completions/virt-hostdev");
+    g_autofree char *bindir = binary_dir();
+    g_autofree char *setup = g_strdup_printf("PS1='$ '; export PATH='%s':\"$PATH\"; source %s; source '%s'; clear",
+                                             bindir, BASH_COMPLETION_MAIN, completion);
+    const char *send_setup[] = { "send-keys", "-t", "0", "-l", setup, NULL };
+    const char *enter[] = { "send-keys", "-t", "0", "Enter", NULL };
+    const char *tab[] = { "send-keys", "-t", "0", "Tab", NULL };
+    const char *kill[] = { "kill-server", NULL };
+    g_assert_cmpint(tmux(socket, send_setup, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, enter, envp, NULL), ==, 0);
+    g_usleep(300 * 1000);
+
+    /* "add w" Tab: both domains start with w; "i" Tab completes win11 */
+    const char *type_add[] = { "send-keys", "-t", "0", "-l", "virt-hostdev add wi", NULL };
+    g_assert_cmpint(tmux(socket, type_add, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) domain_done = g_regex_new("\\$ virt-hostdev add win11\\s*$", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *screen1 = tmux_wait_for(socket, envp, domain_done);
+
+    /* Tab Tab: the free devices, listed in columns */
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_usleep(200 * 1000);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) listed = g_regex_new("pci_0001_40_00_0", 0, 0, NULL);
+    g_autofree char *screen2 = tmux_wait_for(socket, envp, listed);
+
+    /* an address across its colons: "0001:4" Tab -> 0001:40:00.0 */
+    const char *type_addr[] = { "send-keys", "-t", "0", "-l", "0001:4", NULL };
+    g_assert_cmpint(tmux(socket, type_addr, envp, NULL), ==, 0);
+    g_assert_cmpint(tmux(socket, tab, envp, NULL), ==, 0);
+    g_autoptr(GRegex) addr_done = g_regex_new("\\$ virt-hostdev add win11 0001:40:00\\.0\\s*$", G_REGEX_MULTILINE, 0, NULL);
+    g_autofree char *screen3 = tmux_wait_for(socket, envp, addr_done);
+    tmux(socket, kill, envp, NULL);
+
+    g_test_message("screen after 'add wi' Tab:\n%s", screen1 ? screen1 : "(none)");
+    g_test_message("screen after Tab Tab:\n%s", screen2 ? screen2 : "(none)");
+    g_test_message("screen after '0001:4' Tab:\n%s", screen3 ? screen3 : "(none)");
+    g_assert_nonnull(screen3);
+    g_assert_true(g_regex_match(domain_done, screen1, 0, NULL));
+    for (const char *const *d = free_devices; *d; d++)
+        if (strstr(screen2, *d) == NULL)
+            g_error("Tab Tab after 'virt-hostdev add win11 ' did not list %s:\n%s", *d, screen2);
+    g_assert_null(strstr(screen2, "0000:03:00.1"));
+    g_assert_null(strstr(screen2, "pci_0000_00_01_0"));
+    g_assert_true(g_regex_match(addr_done, screen3, 0, NULL));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/docs/man/renders", test_man_renders);
     g_test_add_func("/docs/man/options", test_options_documented);
+    g_test_add_func("/docs/man/json-keys", test_man_json_keys);
+    g_test_add_func("/docs/man/contents", test_man_contents);
+    g_test_add_func("/docs/man/installed-layout", test_man_installed_layout);
+    g_test_add_func("/docs/help/consistent", test_help_consistent);
     g_test_add_func("/docs/bash/words", test_bash_words);
     g_test_add_func("/docs/bash/values", test_bash_values);
     g_test_add_func("/docs/bash/files", test_bash_files);
     g_test_add_func("/docs/bash/connect-and-failures", test_bash_connect_and_failures);
     g_test_add_func("/docs/bash/tmux", test_tmux_tab_tab);
+    g_test_add_func("/docs/bash/tmux-add-devices", test_tmux_add_devices);
+    g_test_add_func("/docs/bash/host-default-uri", test_bash_host_default_uri);
+    g_test_add_func("/docs/bash/host-connect", test_bash_host_connect);
+    g_test_add_func("/docs/bash/host-unreachable", test_bash_host_unreachable);
+    g_test_add_func("/docs/completion-latency", test_completion_latency);
     return g_test_run();
 }

@@ -53,7 +53,7 @@ static gboolean add(Fixture *f, GPtrArray *devices, const char *guest, gboolean 
 {
     GuestPlacement p;
     g_assert_true(guest_placement_parse(guest, &p, NULL));
-    return domedit_add(f->dd, devices, &f->opts, &p, all, f->notes, error);
+    return domedit_add(f->dd, devices, &f->opts, &p, all, f->notes, NULL, error);
 }
 
 static char *rendered(Fixture *f)
@@ -113,7 +113,7 @@ static void test_round_trip(gconstpointer name)
     g_autofree char *out = domdoc_render(f.dd, &len);
     g_autoptr(DomDoc) again = domdoc_parse(out, len, name, &error);
     g_assert_no_error(error);
-    g_assert_true(domedit_remove(again, devs, FALSE, f.notes, &error));
+    g_assert_true(domedit_remove(again, &(RemoveMatch){ .devices = devs }, f.notes, NULL, &error));
     g_autofree char *back = domdoc_render(again, &len);
     g_assert_cmpuint(len, ==, f.len);
     g_assert_cmpstr(back, ==, f.data);
@@ -194,7 +194,7 @@ static void test_remove_missing(void)
     fixture_load(&f, "guest-i440fx");
     g_autoptr(GPtrArray) devs = specs("0000:09:00.0", NULL);
     g_autoptr(GError) error = NULL;
-    g_assert_false(domedit_remove(f.dd, devs, FALSE, f.notes, &error));
+    g_assert_false(domedit_remove(f.dd, &(RemoveMatch){ .devices = devs }, f.notes, NULL, &error));
     g_assert_nonnull(strstr(error->message, "has no host device 0000:09:00.0"));
     fixture_clear(&f);
 }
@@ -294,7 +294,7 @@ static void test_already_invalid_input(void)
     g_autoptr(GPtrArray) devs = specs("03:00.0", NULL);
     g_autoptr(GString) notes = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
-    g_assert_false(domedit_add(dd, devs, &opts, &none, FALSE, notes, &error));
+    g_assert_false(domedit_add(dd, devs, &opts, &none, FALSE, notes, NULL, &error));
     g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
     g_assert_nonnull(strstr(error->message, "clash.xml is already invalid before any change"));
 }
@@ -332,7 +332,7 @@ static void test_crlf_and_comments(void)
     GuestPlacement none = { GUEST_NONE, { 0 } };
     g_autoptr(GPtrArray) devs = specs("03:00.0", NULL);
     g_autoptr(GString) notes = g_string_new(NULL);
-    g_assert_true(domedit_add(dd, devs, &opts, &none, FALSE, notes, NULL));
+    g_assert_true(domedit_add(dd, devs, &opts, &none, FALSE, notes, NULL, NULL));
     gsize len;
     g_autofree char *out = domdoc_render(dd, &len);
     g_assert_nonnull(strstr(out, "<disk type='file' device='disk'/>\r\n    <hostdev mode='subsystem' type='pci' "

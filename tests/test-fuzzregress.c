@@ -143,7 +143,7 @@ static void check_edit(const char *xml, const char *device, const char *guest, g
     GuestPlacement placement;
     g_assert_true(guest_placement_parse(guest, &placement, NULL));
     g_autoptr(GString) notes = g_string_new(NULL);
-    g_assert_true(domedit_add(dd, devices, &opts, &placement, FALSE, notes, &error));
+    g_assert_true(domedit_add(dd, devices, &opts, &placement, FALSE, notes, NULL, &error));
     g_assert_no_error(error);
     gsize out_len;
     g_autofree char *out = domdoc_render(dd, &out_len);
@@ -154,7 +154,7 @@ static void check_edit(const char *xml, const char *device, const char *guest, g
     g_assert_no_error(error);
     g_autoptr(GPtrArray) problems = validate_domain_semantics(added);
     g_assert_cmpuint(problems->len, ==, 0);
-    g_assert_true(domedit_remove(added, devices, FALSE, notes, &error));
+    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, FALSE }, notes, NULL, &error));
     gsize back_len;
     g_autofree char *back = domdoc_render(added, &back_len);
     if (round_trip) {

@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
 #include <string.h>
@@ -223,4 +224,84 @@ char *test_copy_to_tmp(const char *relative, const char *name)
     g_file_set_contents(path, data, (gssize)len, &error);
     g_assert_no_error(error);
     return path;
+}
+
+void cmd_result_free(CmdResult *r)
+{
+    if (r == NULL)
+        return;
+    g_free(r->out);
+    g_free(r->err);
+    g_free(r);
+}
+
+CmdResult *cmd_runv(const char *const *env, const char *in, const char *const *argv)
+{
+    CmdResult *r = g_new0(CmdResult, 1);
+    r->rc = test_run_env(argv, env, in, &r->out, &r->err);
+    g_autofree char *cmd = g_strjoinv(" ", (char **)argv);
+    g_test_message("virt-hostdev %s -> %d\nstdout: %s\nstderr: %s", cmd, r->rc, r->out, r->err);
+    return r;
+}
+
+CmdResult *cmd_run_va(const char *const *env, const char *in, const char *first, va_list ap)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer)a);
+    g_ptr_array_add(argv, NULL);
+    return cmd_runv(env, in, (const char *const *)argv->pdata);
+}
+
+CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    CmdResult *r = cmd_run_va(env, in, first, ap);
+    va_end(ap);
+    return r;
+}
+
+void cmd_assert_exit(const CmdResult *r, int code)
+{
+    if (r->rc != code)
+        g_test_message("unexpected exit %d; stdout:\n%s\nstderr:\n%s", r->rc, r->out, r->err);
+    g_assert_cmpint(r->rc, ==, code);
+}
+
+void cmd_assert_contains(const char *haystack, const char *needle)
+{
+    if (strstr(haystack, needle) == NULL)
+        g_test_message("'%s' not in:\n%s", needle, haystack);
+    g_assert_nonnull(strstr(haystack, needle));
+}
+
+void cmd_assert_lacks(const char *haystack, const char *needle)
+{
+    if (strstr(haystack, needle) != NULL)
+        g_test_message("'%s' unexpectedly in:\n%s", needle, haystack);
+    g_assert_null(strstr(haystack, needle));
+}
+
+void cmd_assert_error(const CmdResult *r, int code, ...)
+{
+    static const char prefix[] = "virt-hostdev: error: ";
+    cmd_assert_exit(r, code);
+    g_assert_cmpstr(r->out, ==, "");
+    g_assert_true(g_str_has_prefix(r->err, prefix));
+    g_assert_true(g_str_has_suffix(r->err, "\n"));
+    g_assert_null(strchr(r->err, '\n') + 1 < r->err + strlen(r->err) ? strchr(r->err, '\n') : NULL);
+    va_list ap;
+    va_start(ap, code);
+    for (const char *n = va_arg(ap, const char *); n; n = va_arg(ap, const char *))
+        cmd_assert_contains(r->err, n);
+    va_end(ap);
+}
+
+guint test_count(const char *haystack, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
 }

@@ -1,6 +1,7 @@
 /* Helpers shared by the g_test programs. */
 #pragma once
 #include <glib.h>
+#include <stdarg.h>
 
 /* Path of a file under the source tree's tests/data. */
 char *test_data_path(const char *relative);
@@ -27,3 +28,28 @@ int test_run_env(const char *const *argv, const char *const *env, const char *st
 const char *test_tmpdir(void);
 /* Copy a tests/data file into the scratch directory; returns the new path. */
 char *test_copy_to_tmp(const char *relative, const char *name);
+
+/* One run of the binary, for the CLI tests. */
+typedef struct {
+    int rc;
+    char *out;
+    char *err;
+} CmdResult;
+
+void cmd_result_free(CmdResult *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CmdResult, cmd_result_free)
+
+/* virt-hostdev FIRST... (NULL-terminated) with extra environment ENV
+ * ("NAME=VALUE", NULL-terminated, or NULL) and IN on stdin (or NULL). */
+CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ...) G_GNUC_NULL_TERMINATED;
+CmdResult *cmd_run_va(const char *const *env, const char *in, const char *first, va_list ap);
+/* The same with the arguments in a NULL-terminated array. */
+CmdResult *cmd_runv(const char *const *env, const char *in, const char *const *argv);
+void cmd_assert_exit(const CmdResult *r, int code);
+/* exit CODE, nothing on stdout, one line "virt-hostdev: error: …" on stderr
+ * containing each of the NULL-terminated NEEDLES */
+void cmd_assert_error(const CmdResult *r, int code, ...) G_GNUC_NULL_TERMINATED;
+void cmd_assert_contains(const char *haystack, const char *needle);
+void cmd_assert_lacks(const char *haystack, const char *needle);
+/* How many times NEEDLE occurs in HAYSTACK (overlapping too). */
+guint test_count(const char *haystack, const char *needle);

@@ -1,0 +1,114 @@
+/* PCI device aliases, nova style: a name for "any free device like this",
+ * and the choice of free devices for it from the host's pool.
+ *
+ *   # /etc/virt-hostdev/aliases.conf
+ *   [alias gpu]
+ *   vendor_id = 10de
+ *   product_id = 1eb8
+ *   device_type = type-PCI      # type-PCI | type-PF | type-VF; any when absent
+ *   address = 0000:03:*.*       # optional, like nova's device_spec address
+ *
+ * Parsing reads text, matching and picking work on Nodedev models: all pure
+ * (alias_config_load() is the one function that reads a file). */
+#pragma once
+#include <glib.h>
+
+#include "nodedev.h"
+
+#define ALIAS_CONFIG_DEFAULT "/etc/virt-hostdev/aliases.conf"
+
+/* nova's device_type of a PCI device */
+typedef enum {
+    PCI_DEVTYPE_ANY,  /* an alias without device_type */
+    PCI_DEVTYPE_PCI,  /* type-PCI: a plain PCI function */
+    PCI_DEVTYPE_PF,   /* type-PF: has the SR-IOV capability */
+    PCI_DEVTYPE_VF,   /* type-VF: an SR-IOV virtual function */
+} PciDevType;
+
+const char *pci_devtype_name(PciDevType type);
+/* From the model: a VF (it has a physical function) -> type-VF; SR-IOV
+ * capability (virt_functions) -> type-PF; else type-PCI. */
+PciDevType nodedev_devtype(const Nodedev *dev);
+
+/* An address pattern: each component a number or -1 for '*'. */
+typedef struct {
+    gint domain, bus, slot, function;
+} AddrGlob;
+
+/* "0000:03:*.*", "03:00.*", "*:02:00.0", "0000:03:00" … as nova reads
+ * device_spec addresses: [[[DOMAIN:]BUS:]SLOT][.FUNCTION], hex, a missing or
+ * '*' component matches anything. */
+gboolean addr_glob_parse(const char *text, AddrGlob *glob, GError **error);
+gboolean addr_glob_match(const AddrGlob *glob, const PciAddr *addr);
+
+typedef struct {
+    char *name;
+    guint vendor_id;
+    gint product_id;         /* -1: any */
+    PciDevType device_type;  /* PCI_DEVTYPE_ANY when not given */
+    char *address;           /* the glob as written, or NULL */
+    AddrGlob address_glob;
+    guint line;              /* of the [alias NAME] header */
+} Alias;
+
+typedef struct {
+    char *what;              /* the file, for messages */
+    GPtrArray *aliases;      /* Alias*, in file order */
+} AliasConfig;
+
+void alias_config_free(AliasConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(AliasConfig, alias_config_free)
+
+/* Parse the text of an aliases file (GKeyFile syntax). Every error is
+ * VH_ERROR_INPUT and names WHAT, the line and the group. */
+AliasConfig *alias_config_parse(const char *data, gsize len, const char *what, GError **error);
+/* Read and parse PATH (NULL: ALIAS_CONFIG_DEFAULT). */
+AliasConfig *alias_config_load(const char *path, GError **error);
+/* The alias NAME; an unknown name is VH_ERROR_USAGE listing the known ones. */
+const Alias *alias_config_find(const AliasConfig *config, const char *name, GError **error);
+
+/* An alias name: letters, digits, '-', '_' and '.' (VH_ERROR_USAGE). */
+gboolean alias_name_check(const char *name, GError **error);
+
+/* "gpu" (one device) or "gpu:2", as nova's pci_passthrough:alias. */
+gboolean alias_request_parse(const char *text, char **name, guint *count, GError **error);
+
+/* Whether DEV is a device the alias names (ids, type, address pattern). A
+ * device without a usable address never matches. */
+gboolean alias_matches(const Alias *alias, const Nodedev *dev);
+
+/* Host PCI addresses held by domains: address -> domain name. */
+GHashTable *alias_held_new(void);
+void alias_held_add(GHashTable *held, const PciAddr *addr, const char *domain);
+const char *alias_held_by(GHashTable *held, const PciAddr *addr);
+
+typedef enum {
+    POOL_FREE,     /* can be assigned: it and its whole IOMMU group are free */
+    POOL_HELD,     /* a domain has it */
+    POOL_BLOCKED,  /* free itself, but its IOMMU group is not assignable */
+} PoolState;
+
+typedef struct {
+    const Nodedev *dev;    /* the matching device (borrowed from the pool) */
+    PoolState state;
+    char *holder;          /* POOL_HELD: the domain */
+    char *reason;          /* POOL_BLOCKED: why, naming the group member */
+    GPtrArray *functions;  /* Nodedev*, owned copies: DEV and the other
+                              functions of its slot in its IOMMU group, in
+                              function order (what an assignment takes) */
+} PoolEntry;
+
+void pool_entry_free(PoolEntry *entry);
+
+/* Every device of NODEDEVS that ALIAS matches, in address order, with its
+ * state. Functions of one slot sharing an IOMMU group are one entry (the
+ * lowest matching function). HELD may be NULL (nothing held). For
+ * `list --alias`. */
+GPtrArray *alias_pool(const Alias *alias, GPtrArray *nodedevs, GHashTable *held);
+
+/* Pick COUNT free entries of the pool, lowest addresses first. Returns the
+ * devices to assign (owned Nodedev copies: every function of each picked
+ * slot, ready for domedit_add() with all_functions), or fails with
+ * VH_ERROR_FAILED: "alias 'gpu' wants 2 devices, 1 free: 0000:01:00.0;
+ * held: 0000:02:00.0 by win11". */
+GPtrArray *alias_pick(const Alias *alias, GPtrArray *nodedevs, GHashTable *held, guint count, GError **error);

@@ -1,0 +1,79 @@
+/* detach / reattach: the host side of passthrough, like virsh
+ * nodedev-detach / nodedev-reattach, but aware of IOMMU groups. */
+#include "cli.h"
+#include "errors.h"
+#include "host.h"
+
+static struct {
+    gboolean group;
+    gboolean force;
+    char *driver;
+    gboolean reset;
+} opt;
+
+static const GOptionEntry detach_entries[] = {
+    { "group", 0, 0, G_OPTION_ARG_NONE, &opt.group, "act on every device of the IOMMU groups", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force,
+      "detach only the devices named even when their group keeps members on host drivers", NULL },
+    { "driver", 0, 0, G_OPTION_ARG_STRING, &opt.driver, "the driver to bind (only vfio)", "vfio" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const GOptionEntry reattach_entries[] = {
+    { "group", 0, 0, G_OPTION_ARG_NONE, &opt.group, "act on every device of the IOMMU groups", NULL },
+    { "reset", 0, 0, G_OPTION_ARG_NONE, &opt.reset, "reset each device before giving it back", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const GOptionEntry *const detach_options[] = { detach_entries, NULL };
+static const GOptionEntry *const reattach_options[] = { reattach_entries, NULL };
+
+static int run_detach(char **args, GError **error)
+{
+    if (opt.driver && g_strcmp0(opt.driver, "vfio") != 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--driver '%s': only vfio is supported", opt.driver);
+        return VH_EXIT_USAGE;
+    }
+    Host host;
+    if (!host_open(&host, "pci", FALSE, error)) {
+        host_clear(&host);
+        return VH_EXIT_FAILED;
+    }
+    g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
+    g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
+    g_autoptr(GPtrArray) detached = g_ptr_array_new();
+    gboolean ok = set && host_detach(&host, set, detached, error);
+    host_clear(&host);
+    return ok ? VH_EXIT_OK : vh_error_exit_code(*error);
+}
+
+static int run_reattach(char **args, GError **error)
+{
+    Host host;
+    if (!host_open(&host, "pci", FALSE, error)) {
+        host_clear(&host);
+        return VH_EXIT_FAILED;
+    }
+    g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
+    /* giving back part of a group is always allowed: it only fails the guest */
+    g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, TRUE, error) : NULL;
+    gboolean ok = set && host_reattach(&host, set, opt.reset, error);
+    host_clear(&host);
+    return ok ? VH_EXIT_OK : vh_error_exit_code(*error);
+}
+
+const VerbDef verb_detach = {
+    .name = "detach",
+    .params = "DEVICE...",
+    .summary = "bind devices to vfio-pci on the host (IOMMU-group aware), like virsh nodedev-detach",
+    .options = detach_options,
+    .run = run_detach,
+};
+
+const VerbDef verb_reattach = {
+    .name = "reattach",
+    .params = "DEVICE...",
+    .summary = "give devices back to their host drivers, like virsh nodedev-reattach",
+    .options = reattach_options,
+    .run = run_reattach,
+};

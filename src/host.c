@@ -1,0 +1,262 @@
+#include "host.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+
+gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error)
+{
+    memset(host, 0, sizeof(*host));
+    host->virt = virt_connect(global_opts.connect, &host->conn, error);
+    if (host->virt == NULL)
+        return FALSE;
+    g_autoptr(GPtrArray) devices = host->virt->nodedev_list(host->conn, cap, error);
+    if (devices == NULL)
+        return FALSE;
+    host->inv = inventory_new();
+    for (guint i = 0; i < devices->len; i++) {
+        const VirtNodedevXml *d = devices->pdata[i];
+        g_autoptr(GError) err = NULL;
+        /* one odd device must not hide the rest of the host */
+        if (!inventory_add_nodedev(host->inv, d->xml, d->name, &err) && global_opts.verbose)
+            cli_note("skipping node device %s: %s", d->name, err->message);
+    }
+    inventory_sort(host->inv);
+    if (!domains)
+        return TRUE;
+    g_autoptr(GPtrArray) doms = host->virt->domain_list(host->conn, TRUE, error);
+    if (doms == NULL)
+        return FALSE;
+    for (guint i = 0; i < doms->len; i++) {
+        const VirtDomain *d = doms->pdata[i];
+        g_autoptr(GError) err = NULL;
+        if (!inventory_add_domain(host->inv, d->name, d->uuid, d->active, d->xml, d->live_xml, &err))
+            cli_note("skipping domain %s: %s", d->name, err->message);
+    }
+    return TRUE;
+}
+
+void host_clear(Host *host)
+{
+    g_clear_pointer(&host->inv, inventory_free);
+}
+
+static Nodedev *resolve_one(Host *host, const char *spec, gboolean *stdin_used, GError **error)
+{
+    g_autoptr(Nodedev) model = cli_spec_model(spec, stdin_used, error);
+    if (model == NULL)
+        return NULL;
+    Nodedev *dev = inventory_find(host->inv, model);
+    if (dev == NULL) {
+        g_autofree char *uri = host->virt->uri(host->conn);
+        g_autofree char *label = model->kind == NODEDEV_OTHER ? g_strdup(spec) : nodedev_label(model);
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "no device %s on %s (see virt-hostdev list)", label, uri);
+    }
+    return dev;
+}
+
+GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error)
+{
+    g_autoptr(GPtrArray) devices = g_ptr_array_new();
+    gboolean stdin_used = FALSE;
+    if (specs == NULL || specs[0] == NULL) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "no DEVICE given");
+        return NULL;
+    }
+    for (char **s = specs; *s; s++) {
+        Nodedev *dev = resolve_one(host, *s, &stdin_used, error);
+        if (dev == NULL)
+            return NULL;
+        if (g_ptr_array_find(devices, dev, NULL)) {
+            g_autofree char *label = nodedev_label(dev);
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "device %s is named twice", label);
+            return NULL;
+        }
+        g_ptr_array_add(devices, dev);
+    }
+    if (!all_functions)
+        return g_steal_pointer(&devices);
+    /* the host's other functions of each slot, in address order */
+    GPtrArray *all = inventory_devices(host->inv);
+    guint given = devices->len;
+    for (guint i = 0; i < given; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        for (guint j = 0; dev->kind == NODEDEV_PCI && j < all->len; j++) {
+            Nodedev *fn = all->pdata[j];
+            if (fn->kind == NODEDEV_PCI && pci_addr_same_slot(&fn->pci, &dev->pci) &&
+                !g_ptr_array_find(devices, fn, NULL))
+                g_ptr_array_add(devices, fn);
+        }
+    }
+    return g_steal_pointer(&devices);
+}
+
+/* The address column: PCI address, USB bus.device, mdev UUID. */
+char *host_device_address(const Nodedev *dev)
+{
+    switch (dev->kind) {
+    case NODEDEV_PCI:
+        return pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
+    case NODEDEV_USB:
+        return dev->usb_has_busdev ? g_strdup_printf("%03u.%03u", dev->usb_bus, dev->usb_device) : NULL;
+    case NODEDEV_MDEV:
+        return g_strdup(dev->uuid);
+    case NODEDEV_OTHER:
+        break;
+    }
+    return NULL;
+}
+
+char *host_device_ids(const Nodedev *dev)
+{
+    if (dev->kind != NODEDEV_PCI && dev->kind != NODEDEV_USB)
+        return NULL;
+    if (dev->kind == NODEDEV_USB && !dev->usb_has_ids)
+        return NULL;
+    return g_strdup_printf("%04x:%04x", dev->vendor_id, dev->product_id);
+}
+
+char *host_device_description(const Nodedev *dev)
+{
+    if (dev->kind == NODEDEV_MDEV)
+        return g_strdup_printf("%s on %s", dev->mdev_type ? dev->mdev_type : "mdev", dev->parent ? dev->parent : "?");
+    if (dev->vendor_name && dev->product_name)
+        return g_strdup_printf("%s %s", dev->vendor_name, dev->product_name);
+    return g_strdup(dev->product_name ? dev->product_name : dev->vendor_name ? dev->vendor_name : "");
+}
+
+void host_json_users(JsonBuilder *b, GPtrArray *users)
+{
+    json_builder_set_member_name(b, "used_by");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < users->len; i++) {
+        const DeviceUser *u = users->pdata[i];
+        json_builder_begin_object(b);
+        cli_json_string(b, "domain", u->domain);
+        cli_json_string(b, "uuid", u->uuid);
+        cli_json_bool(b, "running", u->active);
+        cli_json_bool(b, "managed", u->managed);
+        cli_json_bool(b, "live_only", u->live_only);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+}
+
+static void host_json_group(JsonBuilder *b, Inventory *inv, const Nodedev *dev)
+{
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "number");
+    if (dev->iommu_group >= 0)
+        json_builder_add_int_value(b, dev->iommu_group);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "members");
+    json_builder_begin_array(b);
+    GPtrArray *members = inventory_group(inv, dev);
+    for (guint i = 0; members && i < members->len; i++) {
+        const Nodedev *m = members->pdata[i];
+        g_autofree char *address = pci_addr_format(&m->pci, PCI_FORMAT_PCI);
+        json_builder_begin_object(b);
+        cli_json_string(b, "address", address);
+        cli_json_string(b, "name", m->name);
+        cli_json_string(b, "driver", m->driver);
+        cli_json_string(b, "class", nodedev_class_name(m));
+        json_builder_end_object(b);
+    }
+    /* members the device's own XML names but the inventory lacks (a device
+     * described offline): their address is all that is known */
+    for (guint i = 0; dev->iommu_members && i < dev->iommu_members->len; i++) {
+        const PciAddr *a = &g_array_index(dev->iommu_members, PciAddr, i);
+        gboolean listed = FALSE;
+        for (guint j = 0; members && j < members->len && !listed; j++)
+            listed = pci_addr_equal(&((const Nodedev *)members->pdata[j])->pci, a);
+        if (listed)
+            continue;
+        g_autofree char *address = pci_addr_format(a, PCI_FORMAT_PCI);
+        g_autofree char *name = pci_addr_format(a, PCI_FORMAT_NAME);
+        json_builder_begin_object(b);
+        cli_json_string(b, "address", address);
+        cli_json_string(b, "name", name);
+        cli_json_string(b, "driver", NULL);
+        cli_json_string(b, "class", NULL);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+}
+
+void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboolean group_detail)
+{
+    g_autofree char *address = host_device_address(dev);
+    g_autofree char *vendor = NULL, *product = NULL;
+    if (dev->kind == NODEDEV_PCI || (dev->kind == NODEDEV_USB && dev->usb_has_ids)) {
+        vendor = g_strdup_printf("%04x", dev->vendor_id);
+        product = g_strdup_printf("%04x", dev->product_id);
+    }
+    cli_json_string(b, "name", dev->name);
+    cli_json_string(b, "address", address);
+    cli_json_string(b, "class", nodedev_class_name(dev));
+    cli_json_string(b, "vendor_id", vendor);
+    cli_json_string(b, "product_id", product);
+    cli_json_string(b, "vendor", dev->vendor_name);
+    cli_json_string(b, "product", dev->product_name);
+    cli_json_string(b, "driver", dev->driver);
+    json_builder_set_member_name(b, "iommu_group");
+    if (group_detail)
+        host_json_group(b, inv, dev);
+    else if (dev->iommu_group >= 0)
+        json_builder_add_int_value(b, dev->iommu_group);
+    else
+        json_builder_add_null_value(b);
+    host_json_users(b, inventory_users(inv, dev));
+}
+
+
+gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError **error)
+{
+    guint first = detached->len;
+    for (guint i = 0; i < devices->len; i++) {
+        Nodedev *dev = devices->pdata[i];
+        g_autofree char *label = nodedev_label(dev);
+        if (nodedev_driver_is_vfio(dev->driver)) {
+            cli_note("%s is already on %s", label, dev->driver);
+            continue;
+        }
+        if (!host->virt->nodedev_detach(host->conn, dev->name, "vfio", error)) {
+            /* roll back this call's own work, newest first */
+            for (guint j = detached->len; j > first; j--) {
+                Nodedev *done = detached->pdata[j - 1];
+                g_autoptr(GError) err = NULL;
+                g_autofree char *done_label = nodedev_label(done);
+                if (host->virt->nodedev_reattach(host->conn, done->name, &err))
+                    cli_note("gave %s back to the host", done_label);
+                else
+                    cli_note("could not give %s back to the host: %s", done_label, err->message);
+                g_ptr_array_remove_index(detached, j - 1);
+            }
+            return FALSE;
+        }
+        cli_note("detached %s from %s", label, dev->driver ? dev->driver : "no driver");
+        g_ptr_array_add(detached, dev);
+    }
+    return TRUE;
+}
+
+gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **error)
+{
+    for (guint i = 0; i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        g_autofree char *label = nodedev_label(dev);
+        if (dev->driver && !nodedev_driver_is_vfio(dev->driver)) {
+            cli_note("%s is on its host driver %s already", label, dev->driver);
+            continue;
+        }
+        if (reset && !host->virt->nodedev_reset(host->conn, dev->name, error))
+            return FALSE;
+        if (!host->virt->nodedev_reattach(host->conn, dev->name, error))
+            return FALSE;
+        cli_note("gave %s back to the host", label);
+    }
+    return TRUE;
+}

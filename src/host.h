@@ -1,0 +1,46 @@
+/* The host through libvirt, for the verbs that need it: connect, take the
+ * inventory in bulk (one listing of node devices, one of domains), and map
+ * DEVICE arguments to the host's own devices. */
+#pragma once
+#include <glib.h>
+
+#include <json-glib/json-glib.h>
+
+#include "inventory.h"
+#include "virt-loader.h"
+
+typedef struct {
+    const VirtBackend *virt;
+    VirtConn *conn;
+    Inventory *inv;
+} Host;
+
+/* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
+ * capability CAP ("pci", "usb_device", "mdev"; NULL: all) and, with
+ * DOMAINS, which domain holds what. */
+gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error);
+void host_clear(Host *host);
+
+/* DEVICE arguments -> the host's devices (borrowed from the inventory).
+ * With ALL_FUNCTIONS the other functions of each PCI slot come along. An
+ * argument naming no device of this host is an error. */
+GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error);
+
+/* Table cells: PCI address / USB bus.device / mdev UUID; vendor:product;
+ * vendor and product names. NULL when unknown. */
+char *host_device_address(const Nodedev *dev);
+char *host_device_ids(const Nodedev *dev);
+char *host_device_description(const Nodedev *dev);
+/* JSON members shared by list and show: name, address, class, ids, names,
+ * driver, iommu_group (a number, or with GROUP_DETAIL an object with its
+ * members), used_by. */
+void host_json_users(JsonBuilder *b, GPtrArray *users);
+void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
+
+/* Bind DEVICES to vfio-pci through libvirt. Devices already there are left
+ * alone; DETACHED receives those this call moved. On failure the ones it
+ * moved are given back before returning. */
+gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError **error);
+/* Give DEVICES back to their host drivers (RESET first when asked); devices
+ * not on vfio-pci are skipped. */
+gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **error);

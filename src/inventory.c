@@ -1,0 +1,411 @@
+#include "inventory.h"
+
+#include <string.h>
+
+#include "domxml.h"
+#include "errors.h"
+#include "xmlutil.h"
+
+struct Inventory {
+    GPtrArray *devices;   /* Nodedev* */
+    GHashTable *by_pci;   /* guint64 key -> Nodedev* */
+    GHashTable *by_name;  /* name -> Nodedev* */
+    GHashTable *users;    /* source key -> GPtrArray of DeviceUser* */
+    GHashTable *groups;   /* IOMMU group number -> GPtrArray of Nodedev* */
+    GPtrArray *no_users;  /* returned when nobody holds a device */
+};
+
+static void device_user_free(gpointer p)
+{
+    DeviceUser *u = p;
+    g_free(u->domain);
+    g_free(u->uuid);
+    g_free(u);
+}
+
+Inventory *inventory_new(void)
+{
+    Inventory *inv = g_new0(Inventory, 1);
+    inv->devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    inv->by_pci = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    inv->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    inv->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    inv->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+    inv->no_users = g_ptr_array_new();
+    return inv;
+}
+
+void inventory_free(Inventory *inv)
+{
+    if (inv == NULL)
+        return;
+    g_hash_table_unref(inv->by_pci);
+    g_hash_table_unref(inv->by_name);
+    g_hash_table_unref(inv->users);
+    g_hash_table_unref(inv->groups);
+    g_ptr_array_unref(inv->no_users);
+    g_ptr_array_unref(inv->devices);
+    g_free(inv);
+}
+
+gboolean inventory_add_nodedev(Inventory *inv, const char *xml, const char *what, GError **error)
+{
+    Nodedev *dev = nodedev_parse(xml, strlen(xml), what, error);
+    if (dev == NULL)
+        return FALSE;
+    inventory_take_device(inv, dev);
+    return TRUE;
+}
+
+void inventory_take_device(Inventory *inv, Nodedev *dev)
+{
+    g_ptr_array_add(inv->devices, dev);
+    if (dev->name)
+        g_hash_table_insert(inv->by_name, dev->name, dev);
+    if (dev->kind == NODEDEV_PCI && dev->problem == NULL) {
+        guint64 *key = g_new(guint64, 1);
+        *key = pci_addr_key(&dev->pci);
+        g_hash_table_insert(inv->by_pci, key, dev);
+        if (dev->iommu_group >= 0) {
+            gpointer k = GINT_TO_POINTER(dev->iommu_group);
+            GPtrArray *members = g_hash_table_lookup(inv->groups, k);
+            if (members == NULL)
+                g_hash_table_insert(inv->groups, k, members = g_ptr_array_new());
+            g_ptr_array_add(members, dev);
+        }
+    }
+}
+
+/* Keys under which a source is recorded; a USB device is found by its ids
+ * and by its bus.device, whichever the domain used. */
+static GPtrArray *source_keys(const Nodedev *src)
+{
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    switch (src->kind) {
+    case NODEDEV_PCI:
+        g_ptr_array_add(keys, g_strdup_printf("pci:%" G_GUINT64_FORMAT, pci_addr_key(&src->pci)));
+        break;
+    case NODEDEV_USB:
+        if (src->usb_has_ids)
+            g_ptr_array_add(keys, g_strdup_printf("usbid:%04x:%04x", src->vendor_id, src->product_id));
+        if (src->usb_has_busdev)
+            g_ptr_array_add(keys, g_strdup_printf("usbbus:%u.%u", src->usb_bus, src->usb_device));
+        break;
+    case NODEDEV_MDEV:
+        if (src->uuid)
+            g_ptr_array_add(keys, g_ascii_strdown(src->uuid, -1));
+        break;
+    case NODEDEV_OTHER:
+        break;
+    }
+    return keys;
+}
+
+static DeviceUser *find_user(GPtrArray *users, const char *uuid)
+{
+    for (guint i = 0; i < users->len; i++) {
+        DeviceUser *u = users->pdata[i];
+        if (g_strcmp0(u->uuid, uuid) == 0)
+            return u;
+    }
+    return NULL;
+}
+
+static gboolean record_sources(Inventory *inv, const char *name, const char *uuid, gboolean active,
+                               const char *xml, gboolean live, GError **error)
+{
+    g_autofree char *what = g_strdup_printf("domain '%s'", name);
+    g_autoptr(xmlDoc) doc = vh_xml_parse(xml, strlen(xml), what, error);
+    if (doc == NULL)
+        return FALSE;
+    xmlNode *devices = vh_xml_child(xmlDocGetRootElement(doc), "devices");
+    VH_XML_FOREACH_CHILD(d, devices, NULL) {
+        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
+        if (src == NULL)
+            continue;
+        g_autoptr(GPtrArray) keys = source_keys(src);
+        for (guint k = 0; k < keys->len; k++) {
+            GPtrArray *users = g_hash_table_lookup(inv->users, keys->pdata[k]);
+            if (users == NULL)
+                g_hash_table_insert(inv->users, g_strdup(keys->pdata[k]),
+                                    users = g_ptr_array_new_with_free_func(device_user_free));
+            DeviceUser *u = find_user(users, uuid);
+            if (u) {
+                if (!live)
+                    u->live_only = FALSE;
+                continue;
+            }
+            u = g_new0(DeviceUser, 1);
+            u->domain = g_strdup(name);
+            u->uuid = g_strdup(uuid);
+            u->active = active;
+            u->managed = vh_xml_prop_is(d, "managed", "yes");
+            u->live_only = live;
+            g_ptr_array_add(users, u);
+        }
+    }
+    return TRUE;
+}
+
+gboolean inventory_add_domain(Inventory *inv, const char *name, const char *uuid, gboolean active,
+                              const char *xml, const char *live_xml, GError **error)
+{
+    /* the definition first, so that live_only marks only hot-plugged devices */
+    if (!record_sources(inv, name, uuid, active, xml, FALSE, error))
+        return FALSE;
+    return live_xml == NULL || record_sources(inv, name, uuid, active, live_xml, TRUE, error);
+}
+
+static int kind_rank(NodedevKind kind)
+{
+    switch (kind) {
+    case NODEDEV_PCI: return 0;
+    case NODEDEV_USB: return 1;
+    case NODEDEV_MDEV: return 2;
+    case NODEDEV_OTHER: break;
+    }
+    return 3;
+}
+
+static gint compare_devices(gconstpointer pa, gconstpointer pb)
+{
+    const Nodedev *a = *(Nodedev *const *)pa, *b = *(Nodedev *const *)pb;
+    int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
+    if (ra != rb)
+        return ra - rb;
+    if (a->kind == NODEDEV_PCI) {
+        int c = pci_addr_compare(&a->pci, &b->pci);
+        if (c)
+            return c;
+    }
+    return g_strcmp0(a->name, b->name);
+}
+
+void inventory_sort(Inventory *inv)
+{
+    g_ptr_array_sort(inv->devices, compare_devices);
+    GHashTableIter it;
+    gpointer members;
+    g_hash_table_iter_init(&it, inv->groups);
+    while (g_hash_table_iter_next(&it, NULL, &members))
+        g_ptr_array_sort(members, compare_devices);
+}
+
+GPtrArray *inventory_devices(Inventory *inv)
+{
+    return inv->devices;
+}
+
+Nodedev *inventory_find_pci(Inventory *inv, const PciAddr *addr)
+{
+    guint64 key = pci_addr_key(addr);
+    return g_hash_table_lookup(inv->by_pci, &key);
+}
+
+Nodedev *inventory_find_name(Inventory *inv, const char *name)
+{
+    return g_hash_table_lookup(inv->by_name, name);
+}
+
+Nodedev *inventory_find(Inventory *inv, const Nodedev *model)
+{
+    if (model->name) {
+        Nodedev *dev = inventory_find_name(inv, model->name);
+        if (dev)
+            return dev;
+    }
+    if (model->kind == NODEDEV_PCI)
+        return inventory_find_pci(inv, &model->pci);
+    for (guint i = 0; i < inv->devices->len; i++) {
+        Nodedev *dev = inv->devices->pdata[i];
+        if (dev->kind != model->kind)
+            continue;
+        if (model->kind == NODEDEV_USB && model->usb_has_busdev && model->usb_has_ids) {
+            if (dev->usb_has_busdev && dev->usb_bus == model->usb_bus && dev->usb_device == model->usb_device)
+                return dev;
+        } else if (nodedev_same_source(dev, model)) {
+            return dev;
+        }
+    }
+    return NULL;
+}
+
+GPtrArray *inventory_users(Inventory *inv, const Nodedev *dev)
+{
+    g_autoptr(GPtrArray) keys = source_keys(dev);
+    GPtrArray *found = NULL;
+    for (guint k = 0; k < keys->len; k++) {
+        GPtrArray *users = g_hash_table_lookup(inv->users, keys->pdata[k]);
+        if (users == NULL)
+            continue;
+        if (found == NULL) {
+            found = users;
+            continue;
+        }
+        /* a USB device held by ids in one domain and by bus.device in
+         * another: merge into the first list */
+        for (guint i = 0; i < users->len; i++) {
+            DeviceUser *u = users->pdata[i];
+            if (find_user(found, u->uuid) == NULL) {
+                DeviceUser *copy = g_new0(DeviceUser, 1);
+                *copy = *u;
+                copy->domain = g_strdup(u->domain);
+                copy->uuid = g_strdup(u->uuid);
+                g_ptr_array_add(found, copy);
+            }
+        }
+    }
+    return found ? found : inv->no_users;
+}
+
+GPtrArray *inventory_group(Inventory *inv, const Nodedev *dev)
+{
+    if (dev->kind != NODEDEV_PCI || dev->iommu_group < 0)
+        return NULL;
+    return g_hash_table_lookup(inv->groups, GINT_TO_POINTER(dev->iommu_group));
+}
+
+gboolean nodedev_driver_is_vfio(const char *driver)
+{
+    return g_strcmp0(driver, "vfio-pci") == 0 || g_strcmp0(driver, "vfio_pci") == 0 ||
+           (driver && g_str_has_suffix(driver, "-vfio-pci"));
+}
+
+gboolean nodedev_is_bridge(const Nodedev *dev)
+{
+    return dev->kind == NODEDEV_PCI && dev->pci_class >= 0 && ((dev->pci_class >> 16) & 0xff) == 0x06 &&
+           ((dev->pci_class >> 8) & 0xff) == 0x04;
+}
+
+static void reason(GPtrArray *reasons, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void reason(GPtrArray *reasons, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(reasons, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+static gboolean check_group(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons)
+{
+    if (dev->iommu_group < 0) {
+        reason(reasons, "no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel "
+                        "command line) and check with 'virt-hostdev check'");
+        return FALSE;
+    }
+    GPtrArray *members = inventory_group(inv, dev);
+    gboolean ok = TRUE;
+    for (guint i = 0; members && i < members->len; i++) {
+        const Nodedev *m = members->pdata[i];
+        if (m == dev || pci_addr_equal(&m->pci, &dev->pci) || nodedev_is_bridge(m))
+            continue;
+        /* a VFIO group is opened by one guest at a time */
+        GPtrArray *users = inventory_users(inv, m);
+        const DeviceUser *other = NULL;
+        for (guint u = 0; u < users->len && other == NULL; u++)
+            if (!exclude_domain || g_strcmp0(((const DeviceUser *)users->pdata[u])->uuid, exclude_domain) != 0)
+                other = users->pdata[u];
+        if (other) {
+            g_autofree char *label = nodedev_label(m);
+            reason(reasons, "group %d also holds %s, which %s domain '%s' has: a group goes to one guest whole",
+                   dev->iommu_group, label, other->active ? "running" : "shut-off", other->domain);
+            ok = FALSE;
+            continue;
+        }
+        if (m->driver == NULL || nodedev_driver_is_vfio(m->driver))
+            continue;
+        g_autofree char *label = nodedev_label(m);
+        gboolean sibling = pci_addr_same_slot(&m->pci, &dev->pci);
+        reason(reasons, "group %d also holds %s bound to %s: %s", dev->iommu_group, label, m->driver,
+               sibling ? "detach it too or use --all-functions" : "detach it too (virt-hostdev detach --group)");
+        ok = FALSE;
+    }
+    return ok;
+}
+
+gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons)
+{
+    gboolean ok = TRUE;
+    if (dev->kind == NODEDEV_OTHER) {
+        reason(reasons, "a %s device is not passed through itself: pass its parent %s",
+               dev->capability ? dev->capability : "non-PCI", dev->parent ? dev->parent : "device");
+        return FALSE;
+    }
+    if (nodedev_is_bridge(dev)) {
+        reason(reasons, "a PCI bridge: pass the devices behind it instead");
+        ok = FALSE;
+    } else if (dev->kind == NODEDEV_PCI && ((dev->pci_class >> 16) & 0xff) == 0x06) {
+        reason(reasons, "a chipset bridge: the host needs it");
+        ok = FALSE;
+    }
+    /* Linux Foundation ids: the kernel's virtual root hubs */
+    if (dev->kind == NODEDEV_USB && dev->usb_has_ids && dev->vendor_id == 0x1d6b) {
+        reason(reasons, "a USB root hub of the host: pass its USB controller (a PCI device) instead");
+        ok = FALSE;
+    }
+    if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, exclude_domain, reasons))
+        ok = FALSE;
+    GPtrArray *users = inventory_users(inv, dev);
+    for (guint i = 0; i < users->len; i++) {
+        const DeviceUser *u = users->pdata[i];
+        if (exclude_domain && g_strcmp0(u->uuid, exclude_domain) == 0)
+            continue;
+        if (u->active)
+            reason(reasons, "in use by running domain '%s'", u->domain);
+        else
+            reason(reasons, "held by the definition of domain '%s' (shut off): only one of them can start; "
+                            "--force adds it anyway", u->domain);
+        ok = FALSE;
+    }
+    if (dev->kind == NODEDEV_PCI && dev->vfs && dev->vfs->len > 0)
+        reason(reasons, "an SR-IOV PF with %u VFs enabled: assign a VF (--interface), or disable the VFs first",
+               dev->vfs->len);
+    if (dev->kind == NODEDEV_PCI && dev->mdev_types && dev->mdev_types->len > 0)
+        reason(reasons, "supports mediated devices (%u types): an mdev shares it instead of taking it whole",
+               dev->mdev_types->len);
+    return ok;
+}
+
+static gboolean on_host_driver(const Nodedev *m)
+{
+    return m->driver != NULL && !nodedev_driver_is_vfio(m->driver) && !nodedev_is_bridge(m);
+}
+
+GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean group, gboolean force, GError **error)
+{
+    g_autoptr(GPtrArray) set = g_ptr_array_new();
+    for (guint i = 0; i < devices->len; i++) {
+        Nodedev *dev = devices->pdata[i];
+        if (dev->kind != NODEDEV_PCI) {
+            g_autofree char *label = nodedev_label(dev);
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                        "%s: only PCI devices are detached from the host (USB and mdev devices need no detach)",
+                        label);
+            return NULL;
+        }
+        if (!g_ptr_array_find(set, dev, NULL))
+            g_ptr_array_add(set, dev);
+    }
+    guint named = set->len;
+    for (guint i = 0; i < named; i++) {
+        const Nodedev *dev = set->pdata[i];
+        GPtrArray *members = inventory_group(inv, dev);
+        for (guint m = 0; members && m < members->len; m++) {
+            Nodedev *member = members->pdata[m];
+            if (g_ptr_array_find(set, member, NULL) || nodedev_is_bridge(member))
+                continue;
+            if (group) {
+                g_ptr_array_add(set, member);
+            } else if (on_host_driver(member) && !force) {
+                g_autofree char *label = nodedev_label(dev), *other = nodedev_label(member);
+                g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                            "%s: IOMMU group %d also holds %s bound to %s; the group goes to a guest whole: "
+                            "detach it too, use --group, or --force to detach only what was named",
+                            label, dev->iommu_group, other, member->driver);
+                return NULL;
+            }
+        }
+    }
+    return g_steal_pointer(&set);
+}
+

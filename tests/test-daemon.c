@@ -1,0 +1,489 @@
+/* The libvirt verbs against a real libvirtd on qemu:///system, started by
+ * this program (and stopped by its pid at the end) unless one already
+ * answers. Debian 12 ships the monolithic libvirtd; it starts once the
+ * libvirt-qemu user and the kvm and libvirt-qemu groups exist, which this
+ * program creates when missing (root only; otherwise every case skips).
+ *
+ * SAFETY: these tests only define, edit and undefine inactive domains named
+ * vh-test-*; hostdevs are managed='yes' and no domain is ever started, so no
+ * host device is ever detached. Nothing here runs detach, reattach, reset or
+ * --managed no: those are proven inside the disposable emulated guest. */
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define URI "qemu:///system"
+
+static GPid daemon_pid;
+static char *skip_reason;
+static char *real_device;  /* a PCI address this host has, for add */
+static guint domain_serial;
+
+static int run_argv(const char *const *argv, char **out, char **err)
+{
+    int status = -1;
+    g_autoptr(GError) error = NULL;
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error)) {
+        g_test_message("%s: %s", argv[0], error->message);
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* virsh -c qemu:///system ARGS...; returns stdout, NULL on failure */
+static char *virsh(const char *first, ...) G_GNUC_NULL_TERMINATED;
+static char *virsh(const char *first, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer) "virsh");
+    g_ptr_array_add(argv, (gpointer) "-q");
+    g_ptr_array_add(argv, (gpointer) "-c");
+    g_ptr_array_add(argv, (gpointer)URI);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    char *out = NULL;
+    g_autofree char *err = NULL;
+    if (run_argv((const char *const *)argv->pdata, &out, &err) != 0) {
+        g_test_message("virsh %s failed: %s", first, err ? err : "");
+        g_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static gboolean daemon_answers(void)
+{
+    const char *argv[] = { "virsh", "-c", URI, "version", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    return run_argv(argv, &out, &err) == 0;
+}
+
+static gboolean ensure_account(void)
+{
+    /* the accounts libvirt-daemon-system would create */
+    const char *const groups[] = { "kvm", "libvirt-qemu" };
+    for (guint i = 0; i < G_N_ELEMENTS(groups); i++) {
+        const char *get[] = { "getent", "group", groups[i], NULL };
+        const char *add[] = { "groupadd", "-r", groups[i], NULL };
+        if (run_argv(get, NULL, NULL) != 0 && run_argv(add, NULL, NULL) != 0)
+            return FALSE;
+    }
+    const char *get[] = { "getent", "passwd", "libvirt-qemu", NULL };
+    const char *add[] = { "useradd", "-r", "-g", "libvirt-qemu", "-G", "kvm", "-d", "/var/lib/libvirt",
+                          "-s", "/usr/sbin/nologin", "libvirt-qemu", NULL };
+    if (run_argv(get, NULL, NULL) != 0 && run_argv(add, NULL, NULL) != 0)
+        return FALSE;
+    g_mkdir_with_parents("/var/log/libvirt/qemu", 0755);
+    /* what Debian's udev rule does (GROUP="kvm", MODE="0660"): without it
+     * libvirt finds the cached QEMU capabilities (probed with KVM) stale on
+     * every define and probes QEMU again, 2 to 50 s each time */
+    if (g_file_test("/dev/kvm", G_FILE_TEST_EXISTS)) {
+        const char *chgrp[] = { "chgrp", "kvm", "/dev/kvm", NULL };
+        const char *chmod[] = { "chmod", "0660", "/dev/kvm", NULL };
+        run_argv(chgrp, NULL, NULL);
+        run_argv(chmod, NULL, NULL);
+    }
+    return TRUE;
+}
+
+/* In the daemon, before exec: die with this test program, even when an
+ * assertion aborts it before stop_daemon() runs. */
+static void die_with_parent(gpointer data)
+{
+    (void)data;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void start_daemon(void)
+{
+    if (daemon_answers()) {
+        g_test_message("using the libvirtd that already answers on " URI);
+        return;
+    }
+    if (geteuid() != 0) {
+        skip_reason = g_strdup("a libvirtd on " URI " needs root");
+        return;
+    }
+    if (!g_file_test("/usr/sbin/libvirtd", G_FILE_TEST_IS_EXECUTABLE)) {
+        skip_reason = g_strdup("/usr/sbin/libvirtd is not installed (package libvirt-daemon)");
+        return;
+    }
+    if (!ensure_account()) {
+        skip_reason = g_strdup("cannot create the libvirt-qemu user and groups");
+        return;
+    }
+    g_autofree char *pidfile = g_build_filename(test_tmpdir(), "libvirtd.pid", NULL);
+    g_autofree char *pidarg = g_strconcat("--pid-file=", pidfile, NULL);
+    g_autofree char *log = g_build_filename(test_tmpdir(), "libvirtd.log", NULL);
+    const char *argv[] = { "/usr/sbin/libvirtd", pidarg, NULL };
+    g_autoptr(GError) error = NULL;
+    /* libvirtd logs errors about missing dbus/udev/dmidecode: keep them out
+     * of the TAP stream */
+    int log_fd = g_open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (!g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL, &daemon_pid, -1,
+                                log_fd, log_fd, &error)) {
+        skip_reason = g_strdup_printf("cannot start libvirtd: %s", error->message);
+        close(log_fd);
+        return;
+    }
+    close(log_fd);
+    gint64 start = g_get_monotonic_time();
+    while (!daemon_answers()) {
+        if (waitpid(daemon_pid, NULL, WNOHANG) == daemon_pid) {
+            skip_reason = g_strdup_printf("libvirtd exited at start (log: %s)", log);
+            daemon_pid = 0;
+            return;
+        }
+        if (g_get_monotonic_time() - start > 60 * G_USEC_PER_SEC) {
+            skip_reason = g_strdup("libvirtd did not answer within 60 s");
+            return;
+        }
+        g_usleep(200 * 1000);
+    }
+    g_test_message("libvirtd (pid %d) ready in %.1f s", daemon_pid, (g_get_monotonic_time() - start) / 1e6);
+}
+
+static void stop_daemon(void)
+{
+    if (daemon_pid <= 0)
+        return;
+    kill(daemon_pid, SIGTERM);
+    for (int i = 0; i < 100 && waitpid(daemon_pid, NULL, WNOHANG) != daemon_pid; i++)
+        g_usleep(100 * 1000);
+    kill(daemon_pid, SIGKILL);
+    waitpid(daemon_pid, NULL, WNOHANG);
+    g_spawn_close_pid(daemon_pid);
+}
+
+/* A PCI address of this host, not a bridge, read through virt-hostdev list. */
+static void pick_real_device(void)
+{
+    const char *argv[] = { "-c", URI, "list", NULL };
+    g_autoptr(CmdResult) r = cmd_runv(NULL, NULL, argv);
+    if (r->rc != 0)
+        return;
+    g_auto(GStrv) lines = g_strsplit(r->out, "\n", -1);
+    for (char **l = lines; *l && real_device == NULL; l++) {
+        char name[64], address[32], cls[32];
+        if (sscanf(*l, "%63s %31s %31s", name, address, cls) == 3 && g_str_has_prefix(name, "pci_") &&
+            strcmp(cls, "bridge") != 0)
+            real_device = g_strdup(address);
+    }
+}
+
+/* Domains a crashed earlier run left behind. */
+static void undefine_leftovers(void)
+{
+    g_autofree char *names = virsh("list", "--all", "--name", NULL);
+    g_auto(GStrv) lines = g_strsplit(names ? names : "", "\n", -1);
+    for (char **l = lines; *l; l++)
+        if (g_str_has_prefix(*l, "vh-test-")) {
+            g_autofree char *out = virsh("undefine", *l, NULL);
+            (void)out;
+        }
+}
+
+static gboolean need_daemon(void)
+{
+    if (skip_reason) {
+        g_test_skip(skip_reason);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- a scratch domain per test ---- */
+
+typedef struct {
+    char *name;
+} Scratch;
+
+static const char domain_template[] =
+    "<domain type='qemu'>\n"
+    "  <name>%s</name>\n"
+    "  <memory unit='MiB'>64</memory>\n"
+    "  <vcpu>1</vcpu>\n"
+    "  <os><type arch='x86_64' machine='q35'>hvm</type><boot dev='hd'/></os>\n"
+    "  <devices>\n"
+    "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+    "%s"
+    "  </devices>\n"
+    "</domain>\n";
+
+static char *scratch_define(Scratch *sc, const char *extra_devices)
+{
+    sc->name = g_strdup_printf("vh-test-%d-%u", (int)getpid(), ++domain_serial);
+    g_autofree char *xml = g_strdup_printf(domain_template, sc->name, extra_devices ? extra_devices : "");
+    g_autofree char *path = g_build_filename(test_tmpdir(), "domain.xml", NULL);
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    g_autofree char *out = virsh("define", path, NULL);
+    g_assert_nonnull(out);
+    return virsh("dumpxml", "--inactive", "--security-info", sc->name, NULL);
+}
+
+static void scratch_undefine(Scratch *sc)
+{
+    g_autofree char *out = virsh("undefine", sc->name, NULL);
+    (void)out;
+    g_free(sc->name);
+}
+
+static char *dumpxml(const Scratch *sc)
+{
+    return virsh("dumpxml", "--inactive", "--security-info", sc->name, NULL);
+}
+
+static CmdResult *vh_env(const char *const *env, const char *first, ...) G_GNUC_NULL_TERMINATED;
+static CmdResult *vh_env(const char *const *env, const char *first, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer) "-c");
+    g_ptr_array_add(argv, (gpointer)URI);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *)) {
+        /* the safety rule, enforced: nothing here may detach */
+        g_assert_cmpstr(a, !=, "detach");
+        g_assert_cmpstr(a, !=, "reattach");
+        g_assert_cmpstr(a, !=, "--reattach");
+        g_assert_cmpstr(a, !=, "no");
+        g_ptr_array_add(argv, (gpointer)a);
+    }
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    return cmd_runv(env, NULL, (const char *const *)argv->pdata);
+}
+
+#define vh(...) vh_env(NULL, __VA_ARGS__)
+
+/* ---- cases ---- */
+
+static void test_list_show(void)
+{
+    if (!need_daemon())
+        return;
+    gint64 start = g_get_monotonic_time();
+    g_autoptr(CmdResult) list = vh("list", NULL);
+    g_test_message("list on " URI ": %.1f ms", (g_get_monotonic_time() - start) / 1000.0);
+    cmd_assert_exit(list, 0);
+    g_assert_true(g_str_has_prefix(list->out, "NAME"));
+    if (real_device == NULL) {
+        g_test_skip("libvirt lists no PCI device on this host");
+        return;
+    }
+    cmd_assert_contains(list->out, real_device);
+    g_autoptr(CmdResult) show = vh("show", real_device, NULL);
+    cmd_assert_exit(show, 0);
+    cmd_assert_contains(show->out, "driver:");
+    cmd_assert_contains(show->out, "assignable:");
+}
+
+/* add defines, the change is exactly the new element, remove undoes it. */
+static void test_add_remove_roundtrip(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) add = vh("add", sc.name, real_device, "--guest-address", "auto", "--alias", "pass0", NULL);
+    cmd_assert_exit(add, 0);
+    cmd_assert_contains(add->err, "defined domain");
+    g_autofree char *after = dumpxml(&sc);
+    g_autofree char *src = g_strdup_printf("bus='0x%.2s' slot='0x%.2s' function='0x%.1s'", real_device + 5,
+                                           real_device + 8, real_device + 11);
+    cmd_assert_contains(after, "<hostdev mode='subsystem' type='pci' managed='yes'>");
+    cmd_assert_contains(after, src);
+    cmd_assert_contains(after, "<alias name='ua-pass0'/>");
+
+    /* completion sees the domain and what it holds */
+    const char *domains[] = { "-c", URI, "__complete", "domains", NULL };
+    g_autoptr(CmdResult) names = cmd_runv(NULL, NULL, domains);
+    cmd_assert_contains(names->out, sc.name);
+    const char *held[] = { "-c", URI, "__complete", "held", sc.name, NULL };
+    g_autoptr(CmdResult) holds = cmd_runv(NULL, NULL, held);
+    g_autofree char *held_line = g_strconcat(real_device, "\n", NULL);
+    g_assert_cmpstr(holds->out, ==, held_line);
+
+    g_autoptr(CmdResult) rm = vh("remove", sc.name, "--alias", "pass0", NULL);
+    cmd_assert_exit(rm, 0);
+    g_autofree char *again = dumpxml(&sc);
+    /* libvirt added the root port that auto placement asked for; the
+     * hostdev itself is gone */
+    cmd_assert_lacks(again, "<hostdev");
+    g_assert_nonnull(before);
+    scratch_undefine(&sc);
+}
+
+/* libvirt accepts a hostdev for hardware that does not exist; we do not. */
+static void test_unknown_device(void)
+{
+    if (!need_daemon())
+        return;
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) r = vh("add", sc.name, "0000:7e:1f.7", NULL);
+    cmd_assert_error(r, 2, "no device 0000:7e:1f.7 on qemu:///system", NULL);
+    g_autofree char *after = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, after);
+    scratch_undefine(&sc);
+}
+
+/* A stale entry, whose host device is gone, is removed by address. */
+static void test_remove_stale(void)
+{
+    if (!need_daemon())
+        return;
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc,
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source><address domain='0x0000' bus='0x7e' slot='0x1f' function='0x7'/></source>\n"
+        "    </hostdev>\n");
+    cmd_assert_contains(before, "bus='0x7e'");
+    g_autoptr(CmdResult) r = vh("remove", sc.name, "0000:7e:1f.7", NULL);
+    cmd_assert_exit(r, 0);
+    g_autofree char *after = dumpxml(&sc);
+    cmd_assert_lacks(after, "<hostdev");
+    scratch_undefine(&sc);
+}
+
+static void test_held_elsewhere(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    Scratch a = { 0 }, b = { 0 };
+    g_autofree char *a0 = scratch_define(&a, NULL);
+    g_autofree char *b0 = scratch_define(&b, NULL);
+    g_autoptr(CmdResult) first = vh("add", a.name, real_device, NULL);
+    cmd_assert_exit(first, 0);
+    g_autoptr(CmdResult) second = vh("add", b.name, real_device, NULL);
+    g_autofree char *who = g_strdup_printf("held by domain '%s' (shut off)", a.name);
+    cmd_assert_error(second, 1, who, "--force", NULL);
+    g_autofree char *b1 = dumpxml(&b);
+    g_assert_cmpstr(b0, ==, b1);
+    g_autoptr(CmdResult) forced = vh("add", b.name, real_device, "--force", NULL);
+    cmd_assert_exit(forced, 0);
+    g_autofree char *b2 = dumpxml(&b);
+    cmd_assert_contains(b2, "<hostdev");
+    g_assert_nonnull(a0);
+    scratch_undefine(&a);
+    scratch_undefine(&b);
+}
+
+/* A define libvirt refuses leaves the old definition as it was. */
+static void test_define_refused(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    /* a per-device boot order in a domain that boots with <os><boot>:
+     * libvirt refuses the mix */
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) boot = vh("add", sc.name, real_device, "--boot-order", "1", NULL);
+    cmd_assert_error(boot, 1, "libvirt refused the new definition", "boot", NULL);
+    g_autofree char *after = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, after);
+    scratch_undefine(&sc);
+
+}
+
+/* Someone edits the definition between our read and our define. */
+static void test_concurrent_edit(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autofree char *counter = g_build_filename(test_tmpdir(), "hook-count", NULL);
+    g_unlink(counter);
+    /* the hook changes the description on its first run only */
+    g_autofree char *once = g_strdup_printf(
+        "VIRT_HOSTDEV_TEST_BEFORE_DEFINE=sh -c '[ -e %s ] && exit 0; touch %s; "
+        "virsh -q -c " URI " desc %s --config --new-desc changed-by-someone-else >/dev/null'",
+        counter, counter, sc.name);
+    const char *env_once[] = { once, NULL };
+    g_autoptr(CmdResult) redo = vh_env(env_once, "add", sc.name, real_device, NULL);
+    cmd_assert_exit(redo, 0);
+    cmd_assert_contains(redo->err, "changed since it was read; redoing");
+    g_autofree char *after = dumpxml(&sc);
+    /* both edits are there: theirs was not overwritten */
+    cmd_assert_contains(after, "changed-by-someone-else");
+    cmd_assert_contains(after, "<hostdev");
+    scratch_undefine(&sc);
+
+    /* a definition that keeps changing: nothing is defined */
+    Scratch busy = { 0 };
+    g_autofree char *busy_before = scratch_define(&busy, NULL);
+    g_autofree char *always = g_strdup_printf(
+        "VIRT_HOSTDEV_TEST_BEFORE_DEFINE=sh -c 'virsh -q -c " URI " desc %s --config --new-desc \"$$\" >/dev/null'",
+        busy.name);
+    const char *env_always[] = { always, NULL };
+    g_autoptr(CmdResult) fail = vh_env(env_always, "add", busy.name, real_device, NULL);
+    cmd_assert_exit(fail, 1);
+    cmd_assert_contains(fail->err, "keeps changing");
+    g_autofree char *busy_after = dumpxml(&busy);
+    cmd_assert_lacks(busy_after, "<hostdev");
+    scratch_undefine(&busy);
+
+    /* the domain vanishes mid-edit: it is not brought back */
+    Scratch vanish = { 0 };
+    g_autofree char *vanish_before = scratch_define(&vanish, NULL);
+    g_autofree char *undefine = g_strdup_printf(
+        "VIRT_HOSTDEV_TEST_BEFORE_DEFINE=virsh -q -c " URI " undefine %s", vanish.name);
+    const char *env_undefine[] = { undefine, NULL };
+    g_autoptr(CmdResult) gone = vh_env(env_undefine, "add", vanish.name, real_device, NULL);
+    cmd_assert_exit(gone, 1);
+    cmd_assert_contains(gone->err, "no domain");
+    g_autofree char *list = virsh("list", "--all", "--name", NULL);
+    cmd_assert_lacks(list, vanish.name);
+    g_assert_nonnull(before);
+    g_assert_nonnull(busy_before);
+    g_assert_nonnull(vanish_before);
+    g_free(vanish.name);
+}
+
+static void test_live_needs_running(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) r = vh("add", sc.name, real_device, "--live", NULL);
+    cmd_assert_error(r, 1, "is not running", NULL);
+    g_autofree char *after = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, after);
+    scratch_undefine(&sc);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    start_daemon();
+    if (skip_reason == NULL) {
+        undefine_leftovers();
+        pick_real_device();
+    }
+    g_test_add_func("/daemon/list-show", test_list_show);
+    g_test_add_func("/daemon/add-remove-roundtrip", test_add_remove_roundtrip);
+    g_test_add_func("/daemon/unknown-device", test_unknown_device);
+    g_test_add_func("/daemon/remove-stale", test_remove_stale);
+    g_test_add_func("/daemon/held-elsewhere", test_held_elsewhere);
+    g_test_add_func("/daemon/define-refused", test_define_refused);
+    g_test_add_func("/daemon/concurrent-edit", test_concurrent_edit);
+    g_test_add_func("/daemon/live-needs-running", test_live_needs_running);
+    int rc = g_test_run();
+    stop_daemon();
+    g_free(real_device);
+    g_free(skip_reason);
+    return rc;
+}

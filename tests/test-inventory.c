@@ -1,0 +1,213 @@
+/* The host inventory, pure: node devices with their drivers (the fixtures
+ * under tests/data/nodedev carry them, which the libvirt test driver drops),
+ * domain holds, assignability verdicts and the detach set of an IOMMU
+ * group. */
+#include <string.h>
+
+#include "errors.h"
+#include "inventory.h"
+#include "testutil.h"
+
+static const char *const fixtures[] = {
+    "pci_0000_00_02_0", "pci_0000_00_1f_3", "pci_0000_01_00_0", "pci_0000_01_00_1", "pci_0000_01_00_2",
+    "pci_0000_01_00_3", "pci_0000_03_00_0", "pci_0000_03_00_1", "pci_0000_03_10_0", "pci_0000_03_10_2",
+    "pci_0001_40_00_0", "usb_1_5", "usb_2_3", "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01",
+};
+
+static const char holder_xml[] =
+    "<domain type='kvm'><name>%s</name><devices>%s</devices></domain>";
+
+static const char pci_hostdev[] =
+    "<hostdev mode='subsystem' type='pci' managed='%s'><source>"
+    "<address domain='0x0000' bus='0x%02x' slot='0x%02x' function='0x%x'/></source></hostdev>";
+
+static Inventory *fixture_inventory(void)
+{
+    Inventory *inv = inventory_new();
+    for (guint i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+        g_autofree char *rel = g_strdup_printf("nodedev/%s.xml", fixtures[i]);
+        g_autofree char *xml = test_data_read(rel, NULL);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(inventory_add_nodedev(inv, xml, fixtures[i], &error));
+        g_assert_no_error(error);
+    }
+    inventory_sort(inv);
+    return inv;
+}
+
+static void add_holder(Inventory *inv, const char *name, const char *uuid, gboolean active, const char *devices,
+                       const char *live_devices)
+{
+    g_autofree char *xml = g_strdup_printf(holder_xml, name, devices);
+    g_autofree char *live = live_devices ? g_strdup_printf(holder_xml, name, live_devices) : NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(inventory_add_domain(inv, name, uuid, active, xml, live, &error));
+    g_assert_no_error(error);
+}
+
+static Nodedev *pci(Inventory *inv, guint bus, guint slot, guint function)
+{
+    PciAddr a = { 0, bus, slot, function };
+    Nodedev *dev = inventory_find_pci(inv, &a);
+    g_assert_nonnull(dev);
+    return dev;
+}
+
+static void assert_reason(GPtrArray *reasons, const char *needle)
+{
+    for (guint i = 0; i < reasons->len; i++)
+        if (strstr(reasons->pdata[i], needle))
+            return;
+    for (guint i = 0; i < reasons->len; i++)
+        g_test_message("reason: %s", (const char *)reasons->pdata[i]);
+    g_error("no reason mentions '%s'", needle);
+}
+
+static void test_order_and_lookup(void)
+{
+    g_autoptr(Inventory) inv = fixture_inventory();
+    GPtrArray *all = inventory_devices(inv);
+    g_assert_cmpuint(all->len, ==, G_N_ELEMENTS(fixtures));
+    /* PCI in address order first, then USB, then mdev */
+    g_assert_cmpstr(((Nodedev *)all->pdata[0])->name, ==, "pci_0000_00_02_0");
+    g_assert_cmpstr(((Nodedev *)all->pdata[10])->name, ==, "pci_0001_40_00_0");
+    g_assert_cmpint(((Nodedev *)all->pdata[11])->kind, ==, NODEDEV_USB);
+    g_assert_cmpint(((Nodedev *)all->pdata[13])->kind, ==, NODEDEV_MDEV);
+    g_assert_true(inventory_find_name(inv, "pci_0000_03_00_1") == pci(inv, 3, 0, 1));
+    /* a group's members, in address order */
+    GPtrArray *group = inventory_group(inv, pci(inv, 1, 0, 2));
+    g_assert_cmpuint(group->len, ==, 4);
+    for (guint f = 0; f < 4; f++)
+        g_assert_cmpuint(((Nodedev *)group->pdata[f])->pci.function, ==, f);
+    /* DEVICE models: by address, by USB bus.device, by mdev UUID */
+    g_autoptr(Nodedev) by_addr = nodedev_from_spec("03:10.2", NULL);
+    g_assert_true(inventory_find(inv, by_addr) == pci(inv, 3, 0x10, 2));
+    g_autoptr(Nodedev) by_busdev = nodedev_from_spec("usb:001.005", NULL);
+    g_assert_cmpstr(inventory_find(inv, by_busdev)->name, ==, "usb_1_5");
+    g_autoptr(Nodedev) by_uuid = nodedev_from_spec("4b20d080-1b54-4048-85b3-a6a62d165c01", NULL);
+    g_assert_cmpint(inventory_find(inv, by_uuid)->kind, ==, NODEDEV_MDEV);
+    g_autoptr(Nodedev) missing = nodedev_from_spec("0000:09:00.0", NULL);
+    g_assert_null(inventory_find(inv, missing));
+}
+
+static void test_users(void)
+{
+    g_autoptr(Inventory) inv = fixture_inventory();
+    g_autofree char *nic = g_strdup_printf(pci_hostdev, "no", 3, 0, 1);
+    g_autofree char *gpu = g_strdup_printf(pci_hostdev, "yes", 1, 0, 0);
+    add_holder(inv, "web1", "11111111-1111-1111-1111-111111111111", TRUE, nic, nic);
+    /* win11 holds the GPU in its definition; running, it also got a USB
+     * stick (by ids) attached live */
+    add_holder(inv, "win11", "22222222-2222-2222-2222-222222222222", TRUE, gpu,
+               "<hostdev mode='subsystem' type='usb'><source><vendor id='0x046d'/><product id='0xc52b'/>"
+               "</source></hostdev>");
+    GPtrArray *users = inventory_users(inv, pci(inv, 3, 0, 1));
+    g_assert_cmpuint(users->len, ==, 1);
+    const DeviceUser *u = users->pdata[0];
+    g_assert_cmpstr(u->domain, ==, "web1");
+    g_assert_true(u->active);
+    g_assert_false(u->managed);
+    g_assert_false(u->live_only);
+    const DeviceUser *g = ((GPtrArray *)inventory_users(inv, pci(inv, 1, 0, 0)))->pdata[0];
+    g_assert_true(g->managed);
+    /* the live-only USB stick: both sticks have those ids */
+    GPtrArray *stick = inventory_users(inv, inventory_find_name(inv, "usb_1_5"));
+    g_assert_cmpuint(stick->len, ==, 1);
+    g_assert_true(((const DeviceUser *)stick->pdata[0])->live_only);
+    g_assert_cmpuint(inventory_users(inv, pci(inv, 3, 0x10, 0))->len, ==, 0);
+    /* a domain document that does not parse is an error, not a silent skip */
+    g_autoptr(GError) error = NULL;
+    g_assert_false(inventory_add_domain(inv, "bad", "3", FALSE, "<domain><devices>", NULL, &error));
+    g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
+}
+
+static void test_verdicts(void)
+{
+    g_autoptr(Inventory) inv = fixture_inventory();
+    /* the GPU's group keeps its audio, USB and serial functions on host
+     * drivers: --all-functions is the remedy, they share a slot */
+    g_autoptr(GPtrArray) gpu = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(inv, pci(inv, 1, 0, 0), NULL, gpu));
+    assert_reason(gpu, "group 14 also holds 0000:01:00.1 bound to snd_hda_intel: detach it too or use --all-functions");
+    g_assert_cmpuint(gpu->len, ==, 3);
+    /* the NIC's group mate, its other function, stays on igb */
+    g_autoptr(GPtrArray) nic = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(inv, pci(inv, 3, 0, 0), NULL, nic));
+    assert_reason(nic, "0000:03:00.1 bound to igb");
+    assert_reason(nic, "SR-IOV PF with 2 VFs");
+    /* a VF alone in its group is fine */
+    g_autoptr(GPtrArray) vf = g_ptr_array_new_with_free_func(g_free);
+    g_assert_true(inventory_assignable(inv, pci(inv, 3, 0x10, 0), NULL, vf));
+    g_assert_cmpuint(vf->len, ==, 0);
+    /* an iGPU with mdev types: assignable, with a caveat */
+    g_autoptr(GPtrArray) igpu = g_ptr_array_new_with_free_func(g_free);
+    g_assert_true(inventory_assignable(inv, pci(inv, 0, 2, 0), NULL, igpu));
+    assert_reason(igpu, "mediated devices");
+    /* held by a running domain, except for the domain being edited */
+    g_autofree char *hold = g_strdup_printf(pci_hostdev, "yes", 3, 0x10, 0);
+    add_holder(inv, "web1", "11111111-1111-1111-1111-111111111111", TRUE, hold, NULL);
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(inv, pci(inv, 3, 0x10, 0), NULL, held));
+    assert_reason(held, "in use by running domain 'web1'");
+    g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
+    g_assert_true(inventory_assignable(inv, pci(inv, 3, 0x10, 0), "11111111-1111-1111-1111-111111111111", own));
+    /* a net device is not passed through itself */
+    g_autoptr(Inventory) other = inventory_new();
+    g_autofree char *net = test_data_read("nodedev/net_enp3s0_00_1b_21_aa_bb_cc.xml", NULL);
+    g_assert_true(inventory_add_nodedev(other, net, "net", NULL));
+    g_autoptr(GPtrArray) netr = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(other, inventory_devices(other)->pdata[0], NULL, netr));
+    assert_reason(netr, "pass its parent");
+}
+
+static GPtrArray *devices_of(Inventory *inv, const PciAddr *addrs, guint n)
+{
+    GPtrArray *devices = g_ptr_array_new();
+    for (guint i = 0; i < n; i++)
+        g_ptr_array_add(devices, inventory_find_pci(inv, &addrs[i]));
+    return devices;
+}
+
+static void test_detach_set(void)
+{
+    g_autoptr(Inventory) inv = fixture_inventory();
+    const PciAddr gpu = { 0, 1, 0, 0 };
+    g_autoptr(GPtrArray) named = devices_of(inv, &gpu, 1);
+    /* part of a group on host drivers: refused, naming a member */
+    g_autoptr(GError) error = NULL;
+    g_assert_null(inventory_detach_set(inv, named, FALSE, FALSE, &error));
+    g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
+    g_assert_nonnull(strstr(error->message, "IOMMU group 14 also holds 0000:01:00.1 bound to snd_hda_intel"));
+    g_assert_nonnull(strstr(error->message, "--group"));
+    /* --group takes the whole group, --force only what was named */
+    g_autoptr(GPtrArray) group = inventory_detach_set(inv, named, TRUE, FALSE, NULL);
+    g_assert_cmpuint(group->len, ==, 4);
+    g_autoptr(GPtrArray) forced = inventory_detach_set(inv, named, FALSE, TRUE, NULL);
+    g_assert_cmpuint(forced->len, ==, 1);
+    /* naming every member is enough */
+    const PciAddr all[] = { { 0, 1, 0, 0 }, { 0, 1, 0, 1 }, { 0, 1, 0, 2 }, { 0, 1, 0, 3 } };
+    g_autoptr(GPtrArray) every = devices_of(inv, all, 4);
+    g_autoptr(GPtrArray) whole = inventory_detach_set(inv, every, FALSE, FALSE, NULL);
+    g_assert_cmpuint(whole->len, ==, 4);
+    /* a VF alone in its group */
+    const PciAddr vf = { 0, 3, 0x10, 2 };
+    g_autoptr(GPtrArray) vfs = devices_of(inv, &vf, 1);
+    g_autoptr(GPtrArray) alone = inventory_detach_set(inv, vfs, FALSE, FALSE, NULL);
+    g_assert_cmpuint(alone->len, ==, 1);
+    /* USB devices need no detach */
+    g_autoptr(GPtrArray) usb = g_ptr_array_new();
+    g_ptr_array_add(usb, inventory_find_name(inv, "usb_1_5"));
+    g_autoptr(GError) usb_error = NULL;
+    g_assert_null(inventory_detach_set(inv, usb, FALSE, FALSE, &usb_error));
+    g_assert_error(usb_error, VH_ERROR, VH_ERROR_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/inventory/order-and-lookup", test_order_and_lookup);
+    g_test_add_func("/inventory/users", test_users);
+    g_test_add_func("/inventory/verdicts", test_verdicts);
+    g_test_add_func("/inventory/detach-set", test_detach_set);
+    return g_test_run();
+}
