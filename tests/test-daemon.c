@@ -30,7 +30,9 @@ static int run_argv(const char *const *argv, char **out, char **err)
 {
     int status = -1;
     g_autoptr(GError) error = NULL;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status, &error)) {
+    /* output not asked for must not reach our stdout: it is the TAP stream */
+    GSpawnFlags flags = G_SPAWN_SEARCH_PATH | (out ? 0 : G_SPAWN_STDOUT_TO_DEV_NULL) | (err ? 0 : G_SPAWN_STDERR_TO_DEV_NULL);
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, flags, NULL, NULL, out, err, &status, &error)) {
         g_test_message("%s: %s", argv[0], error->message);
         return -1;
     }
