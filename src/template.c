@@ -240,7 +240,6 @@ GenNetwork *gen_network_parse(const char *text, GError **error)
             net->model = g_strdup(value);
         } else if (strcmp(key, "mac") == 0 && net->mac == NULL) {
             guint8 octets[6];
-            g_autofree char *canon = NULL;
             if (strlen(value) != 17 ||
                 sscanf(value, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &octets[0], &octets[1], &octets[2], &octets[3],
                        &octets[4], &octets[5]) != 6 ||
