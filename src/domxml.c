@@ -466,20 +466,26 @@ gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
     gsize line_start = start;
     while (line_start > 0 && (dd->data[line_start - 1] == ' ' || dd->data[line_start - 1] == '\t'))
         line_start--;
-    gsize line_end = end;
-    while (line_end < dd->len && (dd->data[line_end] == ' ' || dd->data[line_end] == '\t' || dd->data[line_end] == '\r'))
-        line_end++;
+    gsize tail = end;
+    while (tail < dd->len && (dd->data[tail] == ' ' || dd->data[tail] == '\t'))
+        tail++;
+    gboolean line_ends = tail < dd->len && (dd->data[tail] == '\n' ||
+                                            (dd->data[tail] == '\r' && tail + 1 < dd->len && dd->data[tail + 1] == '\n'));
     gboolean own_line_start = line_start > 0 && dd->data[line_start - 1] == '\n';
-    if ((line_start == 0 || own_line_start) && line_end < dd->len && dd->data[line_end] == '\n') {
-        start = line_start;
-        end = line_end + 1;
-    } else if (own_line_start && insertion_point(dd, end) == end) {
-        /* "\n  <hostdev>...</hostdev></devices>": another tag follows on
-         * the line, so the line break and indentation before the element go
-         * with it (the inverse of an insertion in front of that tag) */
+    if (own_line_start && (line_ends || insertion_point(dd, end) == end)) {
+        /* the element has its line to itself, or only a tag follows it
+         * ("\n  <hostdev>...</hostdev></devices>"): the line break before
+         * it, its indentation and trailing blanks go with it. Taking the
+         * break before rather than after keeps the removals of adjacent
+         * elements apart, and undoes an insertion exactly. */
         start = line_start - 1;
         if (start > 0 && dd->data[start - 1] == '\r')
             start--;
+        end = line_ends ? tail : end;
+    } else if (line_start == 0 && line_ends) {
+        /* on the document's first line: the line break after it */
+        start = 0;
+        end = tail + (dd->data[tail] == '\r' ? 2 : 1);
     }
     add_splice(dd, start, end - start, NULL);
     xmlUnlinkNode(device);

@@ -202,6 +202,51 @@ static void test_same_line_content(void)
                "  </devices>\r\n</domain>\r\n", "03:00.0", NULL, TRUE, "<!-- d -->\r\n    <hostdev");
 }
 
+/* fuzz-domedit: removing adjacent blocks (the four functions of a GPU) when
+ * the last one shares its line with a following tag left a line break
+ * behind: the removals overlapped. */
+static void test_adjacent_removals(void)
+{
+    const char *xml = HEAD "  <devices>\n    <memballoon model='virtio'/>(  </devices>\n</domain>\n";
+    gsize len = strlen(xml);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(DomDoc) dd = domdoc_parse(xml, len, "fuzz.xml", &error);
+    g_assert_no_error(error);
+    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    for (guint f = 0; f < 4; f++) {
+        Nodedev *d = nodedev_new(NODEDEV_PCI);
+        d->pci = (PciAddr){ 0, 1, 0, f };
+        g_ptr_array_add(devices, d);
+    }
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    GuestPlacement placement = { GUEST_AUTO, { 0 } };
+    g_autoptr(GString) notes = g_string_new(NULL);
+    g_assert_true(domedit_add(dd, devices, &opts, &placement, TRUE, notes, NULL, &error));
+    gsize out_len;
+    g_autofree char *out = domdoc_render(dd, &out_len);
+    g_autoptr(DomDoc) added = domdoc_parse(out, out_len, "added", &error);
+    g_assert_no_error(error);
+    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, TRUE }, notes, NULL, &error));
+    gsize back_len;
+    g_autofree char *back = domdoc_render(added, &back_len);
+    g_assert_cmpstr(back, ==, xml);
+
+    /* and the same for adjacent lines of their own, CR LF and first line */
+    const char *lines = "<domain type='kvm'>\r\n  <devices>\r\n    <hostdev mode='subsystem' type='usb'><source>"
+                        "<vendor id='0x1'/><product id='0x2'/></source></hostdev>\r\n    <hostdev mode='subsystem' "
+                        "type='usb'><source><vendor id='0x1'/><product id='0x3'/></source></hostdev>  \r\n"
+                        "  </devices>\r\n</domain>\r\n";
+    g_autoptr(DomDoc) two = domdoc_parse(lines, strlen(lines), "two", &error);
+    g_assert_no_error(error);
+    g_autoptr(GPtrArray) usb = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    g_ptr_array_add(usb, nodedev_from_spec("usb:0001:0002", NULL));
+    g_ptr_array_add(usb, nodedev_from_spec("usb:0001:0003", NULL));
+    g_assert_true(domedit_remove(two, &(RemoveMatch){ usb, NULL, NULL, FALSE }, notes, NULL, &error));
+    g_autofree char *none = domdoc_render(two, &back_len);
+    g_assert_cmpstr(none, ==, "<domain type='kvm'>\r\n  <devices>\r\n  </devices>\r\n</domain>\r\n");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -212,5 +257,6 @@ int main(int argc, char **argv)
     g_test_add_func("/fuzz-regress/pciaddr/argument-with-newline", test_argument_with_newline);
     g_test_add_func("/fuzz-regress/domedit/devices-without-elements", test_devices_without_elements);
     g_test_add_func("/fuzz-regress/domedit/same-line-content", test_same_line_content);
+    g_test_add_func("/fuzz-regress/domedit/adjacent-removals", test_adjacent_removals);
     return g_test_run();
 }
