@@ -207,7 +207,7 @@ static void test_same_line_content(void)
  * behind: the removals overlapped. */
 static void test_adjacent_removals(void)
 {
-    const char *xml = HEAD "  <devices>\n    <memballoon model='virtio'/>(  </devices>\n</domain>\n";
+    const char *xml = HEAD "  <devices>\n    <video/>(  </devices>\n</domain>\n";
     gsize len = strlen(xml);
     g_autoptr(GError) error = NULL;
     g_autoptr(DomDoc) dd = domdoc_parse(xml, len, "fuzz.xml", &error);
