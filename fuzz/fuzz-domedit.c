@@ -99,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
+    gboolean had_children = vh_xml_child(domdoc_devices(dd), NULL) != NULL;
     if (!domedit_add(dd, devices, &opts, &placement, all_functions, notes, NULL, &error)) {
         check_error(error);
         g_error_free(error);
@@ -132,7 +133,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree char *back = domdoc_render(added, &back_len);
     /* (not when <devices> held no element: "<devices><!-- c --></devices>"
      * gets its end tag moved to a line of its own) */
-    gboolean had_children = vh_xml_child(domdoc_devices(dd), NULL) != NULL;
     /* (nor with mixed line endings: the block takes those after <devices>) */
     gboolean crlf = g_strstr_len(xml, (gssize)len, "\r\n") != NULL;
     gboolean lf = FALSE;
