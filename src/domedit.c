@@ -121,6 +121,10 @@ static gboolean check_explicit(const GuestPlacement *placement, GPtrArray *group
         return FALSE;
     }
     GPtrArray *group = groups->pdata[0];
+    if (((Nodedev *)group->pdata[0])->kind == NODEDEV_USB) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; USB devices take none");
+        return FALSE;
+    }
     if (group->len > 1 && placement->addr.function != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "--guest-address with --all-functions names the slot: use function 0, not %u "

@@ -39,6 +39,11 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--mac and --vlan only apply with --interface");
         return FALSE;
     }
+    if (dev->kind == NODEDEV_MDEV && opts->boot_order) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "--boot-order applies to PCI and USB devices, not to %s", label);
+        return FALSE;
+    }
     if (dev->kind != NODEDEV_PCI && (opts->rom_bar != ROM_BAR_DEFAULT || opts->rom_file || opts->driver_vfio)) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "--rom-bar, --rom-file and --driver only apply to PCI devices, not %s", label);

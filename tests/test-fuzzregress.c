@@ -4,6 +4,7 @@
 
 #include "domedit.h"
 #include "errors.h"
+#include "hostdev.h"
 #include "nodedev.h"
 #include "testutil.h"
 #include "validate.h"
@@ -100,6 +101,31 @@ static void test_name_with_newline(void)
     g_assert_false(hostdev_check(dev, &opts, &error));
     g_assert_null(strchr(error->message, '\n'));
     g_assert_nonnull(strstr(error->message, "m\\nv_4b20")); /* XML reads CR LF as LF */
+}
+
+/* fuzz-hostdev: options hostdev.rng has no room for were let through to
+ * the emitted block, which then failed our own validation (exit 1, "does
+ * not validate"): --boot-order on an mdev, --guest-address on a USB device.
+ * They are usage errors. */
+static void test_refused_as_usage(void)
+{
+    const char *const specs[] = { "4b20d800-1b54-4048-85b3-a6a62d165c01", "usb:046d:c52b" };
+    for (guint i = 0; i < G_N_ELEMENTS(specs); i++) {
+        g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+        g_ptr_array_add(devices, nodedev_from_spec(specs[i], NULL));
+        HostdevOpts opts;
+        hostdev_opts_init(&opts);
+        GuestPlacement placement = { GUEST_NONE, { 0 } };
+        if (i == 0)
+            opts.boot_order = 1;
+        else
+            placement = (GuestPlacement){ GUEST_EXPLICIT, { 0, 0, 0x10, 0 } };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GPtrArray) blocks = hostdev_render(devices, &opts, &placement, FALSE, &error);
+        g_assert_null(blocks);
+        g_assert_error(error, VH_ERROR, VH_ERROR_USAGE);
+        g_assert_nonnull(strstr(error->message, i == 0 ? "--boot-order" : "--guest-address"));
+    }
 }
 
 /* fuzz-pciaddr: arguments are quoted as given, escaped by the one place
@@ -254,6 +280,7 @@ int main(int argc, char **argv)
     g_test_add_func("/fuzz-regress/nodedev/invalid-utf8", test_invalid_utf8);
     g_test_add_func("/fuzz-regress/nodedev/errors-name-input", test_errors_name_input);
     g_test_add_func("/fuzz-regress/hostdev/name-with-newline", test_name_with_newline);
+    g_test_add_func("/fuzz-regress/hostdev/refused-as-usage", test_refused_as_usage);
     g_test_add_func("/fuzz-regress/pciaddr/argument-with-newline", test_argument_with_newline);
     g_test_add_func("/fuzz-regress/domedit/devices-without-elements", test_devices_without_elements);
     g_test_add_func("/fuzz-regress/domedit/same-line-content", test_same_line_content);
