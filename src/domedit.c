@@ -528,21 +528,28 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GP
     guint entries = (match->devices ? match->devices->len : 0) +
                     (match->guest_addrs ? match->guest_addrs->len : 0) +
                     (match->aliases ? g_strv_length(match->aliases) : 0);
+    /* the hostdev elements and their sources, read once for all entries */
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
+        /* a source we cannot read still matches by guest address or alias */
+        Nodedev *src = domdoc_hostdev_source(d, NULL);
+        gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
+                           (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
+        if (!hostdev)
+            continue;
+        g_ptr_array_add(nodes, d);
+        g_ptr_array_add(sources, src ? src : nodedev_new(NODEDEV_OTHER));
+    }
     g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    g_autoptr(GHashTable) chosen = g_hash_table_new(NULL, NULL);
     for (guint i = 0; i < entries; i++) {
         gboolean found = FALSE;
-        for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-            /* a source we cannot read still matches by guest address or alias */
-            g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
-            gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
-                               (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
-            if (!hostdev)
-                continue;
-            if (src == NULL)
-                src = nodedev_new(NODEDEV_OTHER);
-            if (entry_matches(match, i, d, src)) {
+        for (guint k = 0; k < nodes->len; k++) {
+            xmlNode *d = nodes->pdata[k];
+            if (entry_matches(match, i, d, sources->pdata[k])) {
                 found = TRUE;
-                if (!g_ptr_array_find(victims, d, NULL))
+                if (g_hash_table_add(chosen, d))
                     g_ptr_array_add(victims, d);
             }
         }

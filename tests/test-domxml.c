@@ -257,6 +257,34 @@ static void test_prop_ref(void)
     }
 }
 
+/* several entries naming one element remove it once; each entry must match */
+static void test_remove_entries(void)
+{
+    Fixture f;
+    fixture_load(&f, "guest-i440fx");
+    g_autoptr(GPtrArray) devs = specs("06:00.0", NULL);
+    g_autoptr(GArray) guests = g_array_new(FALSE, FALSE, sizeof(PciAddr));
+    PciAddr g = { 0, 0, 6, 0 };
+    g_array_append_val(guests, g);
+    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func((GDestroyNotify)removed_device_free);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(domedit_remove(f.dd, &(RemoveMatch){ .devices = devs, .guest_addrs = guests }, f.notes, removed,
+                                 &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(removed->len, ==, 1);
+    g_assert_true(g_str_has_prefix(((RemovedDevice *)removed->pdata[0])->xml, "<hostdev mode='subsystem'"));
+    g_autofree char *out = rendered(&f);
+    g_assert_null(strstr(out, "<hostdev"));
+    fixture_clear(&f);
+
+    fixture_load(&f, "guest-i440fx");
+    g_autoptr(GPtrArray) two = specs("06:00.0", "07:00.0", NULL);
+    g_assert_false(domedit_remove(f.dd, &(RemoveMatch){ .devices = two }, f.notes, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "has no host device 0000:07:00.0"));
+    g_assert_false(domdoc_changed(f.dd));
+    fixture_clear(&f);
+}
+
 static void test_remove_missing(void)
 {
     Fixture f;
@@ -428,6 +456,7 @@ int main(int argc, char **argv)
     g_test_add_func("/domxml/add/duplicate-kinds", test_duplicate_kinds);
     g_test_add_func("/domxml/prop-ref", test_prop_ref);
     g_test_add_func("/domxml/remove/missing", test_remove_missing);
+    g_test_add_func("/domxml/remove/entries", test_remove_entries);
     g_test_add_func("/domxml/auto/i440fx", test_auto_i440fx);
     g_test_add_func("/domxml/auto/q35-free-port", test_auto_q35_free_port);
     g_test_add_func("/domxml/auto/q35-adds-port", test_auto_q35_adds_port);
