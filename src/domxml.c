@@ -33,12 +33,14 @@ void domdoc_free(DomDoc *dd)
 {
     if (dd == NULL)
         return;
-    g_free(dd->what);
+    /* the big buffers before the thousands of small nodes: freeing a large
+     * chunk makes malloc consolidate the small free chunks it holds */
     g_free(dd->data);
-    if (dd->doc)
-        xmlFreeDoc(dd->doc);
     if (dd->spans)
         g_array_unref(dd->spans);
+    g_free(dd->what);
+    if (dd->doc)
+        xmlFreeDoc(dd->doc);
     g_free(dd->newline);
     g_free(dd->step);
     if (dd->splices)
