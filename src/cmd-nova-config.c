@@ -1,6 +1,6 @@
 /* nova-config DEVICE… --alias NAME: the OpenStack nova.conf [pci] lines that
  * offer the devices (device_spec) and name them for flavors (alias). Every
- * JSON value, in the text lines as well, is written by jsonw.c. */
+ * JSON value, in the text lines as well, is written by json-glib (jsonw.c). */
 #include "jsonw.h"
 #include <string.h>
 

@@ -1,23 +1,41 @@
+/* --json documents, written by json-glib inside json-backend.so: the module
+ * is opened on the first document, so runs without --json never load
+ * json-glib, gobject and gio. */
 #include "jsonw.h"
 
-#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 
-typedef struct {
-    gboolean object;
-    guint count;
-} Level;
+#include "errors.h"
+#include "json-backend.h"
+#include "module.h"
 
 struct VhJson {
-    GString *out;
-    GArray *stack;        /* Level */
-    gboolean have_name;   /* a member name was written, its value comes next */
+    JsonBackendBuilder *builder;
+    char *text;  /* the document as last rendered */
 };
+
+/* The JSON module, or exit: a missing module is a broken installation, and
+ * a half-written JSON document helps no pipeline. */
+static const JsonBackend *backend(void)
+{
+    static const JsonBackend *loaded;
+    if (loaded == NULL) {
+        g_autoptr(GError) error = NULL;
+        loaded = vh_module_load("json-backend.so", JSON_BACKEND_SYMBOL, JSON_BACKEND_ABI, "JSON backend",
+                                "libjson-glib-1.0-0", &error);
+        if (loaded == NULL) {
+            fprintf(stderr, "virt-hostdev: error: %s\n", error->message);
+            exit(VH_EXIT_FAILED);
+        }
+    }
+    return loaded;
+}
 
 VhJson *vh_json_new(void)
 {
     VhJson *w = g_new0(VhJson, 1);
-    w->out = g_string_sized_new(1024);
-    w->stack = g_array_new(FALSE, FALSE, sizeof(Level));
+    w->builder = backend()->builder_new();
     return w;
 }
 
@@ -25,130 +43,41 @@ void vh_json_free(VhJson *w)
 {
     if (w == NULL)
         return;
-    g_string_free(w->out, TRUE);
-    g_array_unref(w->stack);
+    backend()->builder_free(w->builder);
+    g_free(w->text);
     g_free(w);
 }
 
-static void indent(VhJson *w, guint level)
+/* every change makes the rendered text stale */
+#define CHANGE(w) g_clear_pointer(&(w)->text, g_free)
+
+void vh_json_begin_object(VhJson *w) { CHANGE(w); backend()->begin_object(w->builder); }
+void vh_json_end_object(VhJson *w) { CHANGE(w); backend()->end_object(w->builder); }
+void vh_json_begin_array(VhJson *w) { CHANGE(w); backend()->begin_array(w->builder); }
+void vh_json_end_array(VhJson *w) { CHANGE(w); backend()->end_array(w->builder); }
+void vh_json_member(VhJson *w, const char *name) { CHANGE(w); backend()->member(w->builder, name); }
+void vh_json_int(VhJson *w, gint64 value) { CHANGE(w); backend()->integer(w->builder, value); }
+void vh_json_bool(VhJson *w, gboolean value) { CHANGE(w); backend()->boolean(w->builder, value); }
+void vh_json_null(VhJson *w) { CHANGE(w); backend()->null(w->builder); }
+
+void vh_json_string(VhJson *w, const char *value)
 {
-    for (guint i = 0; i < level * 2; i++)
-        g_string_append_c(w->out, ' ');
+    CHANGE(w);
+    if (value)
+        backend()->string(w->builder, value);
+    else
+        backend()->null(w->builder);
 }
 
-/* Separator and indentation before a value (or a member name). */
-static void before_item(VhJson *w)
+const char *vh_json_text(VhJson *w)
 {
-    if (w->stack->len == 0)
-        return;
-    Level *top = &g_array_index(w->stack, Level, w->stack->len - 1);
-    g_string_append(w->out, top->count++ ? ",\n" : "\n");
-    indent(w, w->stack->len);
-}
-
-static gboolean before_value(VhJson *w)
-{
-    if (w->have_name) {
-        w->have_name = FALSE;
-        return TRUE;
-    }
-    g_return_val_if_fail(w->stack->len == 0 || !g_array_index(w->stack, Level, w->stack->len - 1).object, FALSE);
-    before_item(w);
-    return TRUE;
+    if (w->text == NULL)
+        w->text = backend()->text(w->builder);
+    return w->text;
 }
 
 void vh_json_quote(GString *out, const char *value)
 {
-    g_string_append_c(out, '"');
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        switch (*p) {
-        case '"': g_string_append(out, "\\\""); break;
-        case '\\': g_string_append(out, "\\\\"); break;
-        case '\b': g_string_append(out, "\\b"); break;
-        case '\f': g_string_append(out, "\\f"); break;
-        case '\n': g_string_append(out, "\\n"); break;
-        case '\r': g_string_append(out, "\\r"); break;
-        case '\t': g_string_append(out, "\\t"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                g_string_append_printf(out, "\\u%04x", *p);
-            else
-                g_string_append_c(out, (char)*p);
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
-static void begin(VhJson *w, gboolean object)
-{
-    if (!before_value(w))
-        return;
-    g_string_append_c(w->out, object ? '{' : '[');
-    Level l = { object, 0 };
-    g_array_append_val(w->stack, l);
-}
-
-static void end(VhJson *w, gboolean object)
-{
-    g_return_if_fail(w->stack->len > 0 && !w->have_name);
-    Level top = g_array_index(w->stack, Level, w->stack->len - 1);
-    g_return_if_fail(top.object == object);
-    g_array_set_size(w->stack, w->stack->len - 1);
-    if (top.count) {
-        g_string_append_c(w->out, '\n');
-        indent(w, w->stack->len);
-    } else if (object) {
-        /* json-glib indents the closing brace of an empty nested object:
-         * "key" : {  } */
-        indent(w, w->stack->len);
-    }
-    g_string_append_c(w->out, object ? '}' : ']');
-}
-
-void vh_json_begin_object(VhJson *w) { begin(w, TRUE); }
-void vh_json_end_object(VhJson *w) { end(w, TRUE); }
-void vh_json_begin_array(VhJson *w) { begin(w, FALSE); }
-void vh_json_end_array(VhJson *w) { end(w, FALSE); }
-
-void vh_json_member(VhJson *w, const char *name)
-{
-    g_return_if_fail(w->stack->len > 0 && g_array_index(w->stack, Level, w->stack->len - 1).object &&
-                     !w->have_name);
-    before_item(w);
-    vh_json_quote(w->out, name);
-    g_string_append(w->out, " : ");
-    w->have_name = TRUE;
-}
-
-void vh_json_string(VhJson *w, const char *value)
-{
-    if (value == NULL) {
-        vh_json_null(w);
-        return;
-    }
-    if (before_value(w))
-        vh_json_quote(w->out, value);
-}
-
-void vh_json_int(VhJson *w, gint64 value)
-{
-    if (before_value(w))
-        g_string_append_printf(w->out, "%" G_GINT64_FORMAT, value);
-}
-
-void vh_json_bool(VhJson *w, gboolean value)
-{
-    if (before_value(w))
-        g_string_append(w->out, value ? "true" : "false");
-}
-
-void vh_json_null(VhJson *w)
-{
-    if (before_value(w))
-        g_string_append(w->out, "null");
-}
-
-const char *vh_json_text(const VhJson *w)
-{
-    return w->out->str;
+    g_autofree char *literal = backend()->quote(value);
+    g_string_append(out, literal);
 }

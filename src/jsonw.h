@@ -1,11 +1,6 @@
-/* A streaming JSON writer for the --json output (and nova-config's JSON
- * lines). The text is byte for byte what json-glib's pretty generator
- * writes (2-space indent, "key" : value, its spacing of empty containers;
- * one difference: json-glib writes the control byte 0x1f raw, which is not
- * JSON, we escape it), without linking json-glib: json-glib pulls gobject
- * and gio (about ten more shared libraries and 1.5 MiB of RSS) into every
- * process, also the offline verbs that never print JSON. Misuse (a value without a member name inside an
- * object, unbalanced ends) is a programming error caught by g_return_if_fail. */
+/* The --json output (and nova-config's JSON lines), written by json-glib in
+ * a module opened on the first document (see jsonw.c): a builder API that
+ * keeps json-glib, gobject and gio out of every run without --json. */
 #pragma once
 #include <glib.h>
 
@@ -28,7 +23,7 @@ void vh_json_bool(VhJson *w, gboolean value);
 void vh_json_null(VhJson *w);
 /* The document written so far (complete once every container is closed),
  * without a trailing newline. */
-const char *vh_json_text(const VhJson *w);
+const char *vh_json_text(VhJson *w);
 
 /* VALUE as a quoted JSON string literal, appended to OUT. */
 void vh_json_quote(GString *out, const char *value);

@@ -1,10 +1,13 @@
-/* jsonw.c writes what json-glib's pretty generator writes: every case here
- * is built with both and compared byte for byte (json-glib stays a test
- * dependency only). */
+/* jsonw.c hands every --json document to json-glib in json-backend.so:
+ * every case here is built with both the shim and json-glib directly and
+ * compared byte for byte (the wiring), the one deliberate difference being
+ * 0x1f, which json-glib 1.6 leaves raw (not JSON). And the module is only
+ * loaded by runs that print JSON. */
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "jsonw.h"
+#include "testutil.h"
 
 typedef enum { OP_BEGIN_OBJECT, OP_END_OBJECT, OP_BEGIN_ARRAY, OP_END_ARRAY, OP_MEMBER, OP_STRING, OP_INT, OP_BOOL,
                OP_NULL } Op;
@@ -86,11 +89,31 @@ static void test_quote(void)
     g_assert_cmpstr(s->str, ==, "\"\\u001f\"");
 }
 
+/* json-glib (and gio) are loaded by --json runs only; a missing module is
+ * one clear error. */
+static void test_loaded_for_json_only(void)
+{
+    const char *env[] = { "LD_DEBUG=files", NULL };
+    g_autoptr(CmdResult) plain = cmd_run(env, NULL, "address", "03:00.0", NULL);
+    cmd_assert_exit(plain, 0);
+    cmd_assert_lacks(plain->err, "libjson-glib");
+    cmd_assert_lacks(plain->err, "libgio");
+    g_autoptr(CmdResult) json = cmd_run(env, NULL, "--json", "address", "03:00.0", NULL);
+    cmd_assert_exit(json, 0);
+    cmd_assert_contains(json->err, "json-backend.so");
+    cmd_assert_contains(json->err, "libjson-glib");
+
+    const char *missing[] = { "VIRT_HOSTDEV_MODULE_DIR=/nonexistent", NULL };
+    g_autoptr(CmdResult) broken = cmd_run(missing, NULL, "--json", "address", "03:00.0", NULL);
+    cmd_assert_error(broken, 1, "cannot load the JSON backend /nonexistent/json-backend.so", NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/jsonw/shapes", test_shapes);
     g_test_add_func("/jsonw/strings", test_strings);
     g_test_add_func("/jsonw/quote", test_quote);
+    g_test_add_func("/jsonw/loaded-for-json-only", test_loaded_for_json_only);
     return g_test_run();
 }
