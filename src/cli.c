@@ -256,7 +256,7 @@ void cli_print_help(FILE *out)
                  "PCI/USB/mdev passthrough for libvirt guests.\n\nVerbs:\n");
     for (const VerbDef *const *v = verb_table; *v; v++)
         if (!(*v)->hidden)
-            fprintf(out, "  %-10s %s\n", (*v)->name, (*v)->summary);
+            fprintf(out, "  %-12s %s\n", (*v)->name, (*v)->summary);
     fprintf(out, "\nGlobal options:\n");
     print_entries(out, global_entries);
     fprintf(out, "\n'virt-hostdev help VERB' or 'virt-hostdev VERB --help' describes one verb.\n");
