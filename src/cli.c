@@ -256,7 +256,7 @@ void cli_print_help(FILE *out)
                  "PCI/USB/mdev passthrough for libvirt guests.\n\nVerbs:\n");
     for (const VerbDef *const *v = verb_table; *v; v++)
         if (!(*v)->hidden)
-            fprintf(out, "  %-10s %s\n", (*v)->name, (*v)->summary);
+            fprintf(out, "  %-12s %s\n", (*v)->name, (*v)->summary);
     fprintf(out, "\nGlobal options:\n");
     print_entries(out, global_entries);
     fprintf(out, "\n'virt-hostdev help VERB' or 'virt-hostdev VERB --help' describes one verb.\n");
@@ -317,31 +317,29 @@ void cli_note(const char *fmt, ...)
     fprintf(stderr, "virt-hostdev: %s\n", msg);
 }
 
-gboolean cli_write_json(JsonBuilder *builder, GError **error)
+gboolean cli_write_json(VhJson *builder, GError **error)
 {
-    g_autoptr(JsonNode) root = json_builder_get_root(builder);
-    g_autofree char *text = json_to_string(root, TRUE);
-    g_autofree char *line = g_strconcat(text, "\n", NULL);
+    g_autofree char *line = g_strconcat(vh_json_text(builder), "\n", NULL);
     return cli_write_stdout(line, strlen(line), error);
 }
 
-void cli_json_string(JsonBuilder *b, const char *key, const char *value)
+void cli_json_string(VhJson *b, const char *key, const char *value)
 {
-    json_builder_set_member_name(b, key);
+    vh_json_member(b, key);
     if (value)
-        json_builder_add_string_value(b, value);
+        vh_json_string(b, value);
     else
-        json_builder_add_null_value(b);
+        vh_json_null(b);
 }
 
-void cli_json_int(JsonBuilder *b, const char *key, gint64 value)
+void cli_json_int(VhJson *b, const char *key, gint64 value)
 {
-    json_builder_set_member_name(b, key);
-    json_builder_add_int_value(b, value);
+    vh_json_member(b, key);
+    vh_json_int(b, value);
 }
 
-void cli_json_bool(JsonBuilder *b, const char *key, gboolean value)
+void cli_json_bool(VhJson *b, const char *key, gboolean value)
 {
-    json_builder_set_member_name(b, key);
-    json_builder_add_boolean_value(b, value);
+    vh_json_member(b, key);
+    vh_json_bool(b, value);
 }

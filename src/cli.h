@@ -2,7 +2,7 @@
 #pragma once
 #include <glib.h>
 
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 
 #include "domedit.h"
 #include "hostdev.h"
@@ -87,10 +87,10 @@ const char *cli_suggest(const char *word, const char *const *candidates, guint n
 /* Write to stdout, reporting a failure (e.g. closed pipe) as an error. */
 gboolean cli_write_stdout(const char *data, gsize len, GError **error);
 /* One JSON document on stdout. */
-gboolean cli_write_json(JsonBuilder *builder, GError **error);
+gboolean cli_write_json(VhJson *builder, GError **error);
 /* "key": value members; NULL strings become null. */
-void cli_json_string(JsonBuilder *b, const char *key, const char *value);
-void cli_json_int(JsonBuilder *b, const char *key, gint64 value);
-void cli_json_bool(JsonBuilder *b, const char *key, gboolean value);
+void cli_json_string(VhJson *b, const char *key, const char *value);
+void cli_json_int(VhJson *b, const char *key, gint64 value);
+void cli_json_bool(VhJson *b, const char *key, gboolean value);
 /* A diagnostic line on stderr unless --quiet. */
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -1,5 +1,5 @@
 /* address DEVICE… | address [DOMAIN] BUS SLOT FUNCTION */
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 #include <string.h>
 
 #include "cli.h"
@@ -34,26 +34,24 @@ static gboolean parse_components(char **args, guint n, PciAddr *addr, GError **e
     return TRUE;
 }
 
-static JsonNode *address_json(const PciAddr *a)
+static void address_json(VhJson *b, const PciAddr *a)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
     g_autofree char *pci = pci_addr_format(a, PCI_FORMAT_PCI);
     g_autofree char *name = pci_addr_format(a, PCI_FORMAT_NAME);
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "address");
-    json_builder_add_string_value(b, pci);
-    json_builder_set_member_name(b, "name");
-    json_builder_add_string_value(b, name);
-    json_builder_set_member_name(b, "domain");
-    json_builder_add_int_value(b, a->domain);
-    json_builder_set_member_name(b, "bus");
-    json_builder_add_int_value(b, a->bus);
-    json_builder_set_member_name(b, "slot");
-    json_builder_add_int_value(b, a->slot);
-    json_builder_set_member_name(b, "function");
-    json_builder_add_int_value(b, a->function);
-    json_builder_end_object(b);
-    return json_builder_get_root(b);
+    vh_json_begin_object(b);
+    vh_json_member(b, "address");
+    vh_json_string(b, pci);
+    vh_json_member(b, "name");
+    vh_json_string(b, name);
+    vh_json_member(b, "domain");
+    vh_json_int(b, a->domain);
+    vh_json_member(b, "bus");
+    vh_json_int(b, a->bus);
+    vh_json_member(b, "slot");
+    vh_json_int(b, a->slot);
+    vh_json_member(b, "function");
+    vh_json_int(b, a->function);
+    vh_json_end_object(b);
 }
 
 static int run_address(char **args, GError **error)
@@ -97,16 +95,15 @@ static int run_address(char **args, GError **error)
 
     g_autoptr(GString) out = g_string_new(NULL);
     if (global_opts.json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "addresses");
-        json_builder_begin_array(b);
+        g_autoptr(VhJson) b = vh_json_new();
+        vh_json_begin_object(b);
+        vh_json_member(b, "addresses");
+        vh_json_begin_array(b);
         for (guint i = 0; i < addrs->len; i++)
-            json_builder_add_value(b, address_json(&g_array_index(addrs, PciAddr, i)));
-        json_builder_end_array(b);
-        json_builder_end_object(b);
-        g_autoptr(JsonNode) root = json_builder_get_root(b);
-        g_autofree char *text = json_to_string(root, TRUE);
+            address_json(b, &g_array_index(addrs, PciAddr, i));
+        vh_json_end_array(b);
+        vh_json_end_object(b);
+        const char *text = vh_json_text(b);
         g_string_append_printf(out, "%s\n", text);
     } else {
         for (guint i = 0; i < addrs->len; i++) {

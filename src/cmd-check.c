@@ -1,6 +1,6 @@
 /* check: is this host ready for PCI passthrough? Reads /proc and /sys only
  * (under --root), through hostcheck.c. */
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 #include <string.h>
 
 #include "cli.h"
@@ -18,55 +18,54 @@ static const GOptionEntry *const check_options[] = { check_entries, NULL };
 
 static char *report_json(const HostReport *r)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_object(b);
+    g_autoptr(VhJson) b = vh_json_new();
+    vh_json_begin_object(b);
     cli_json_string(b, "root", r->root);
-    json_builder_set_member_name(b, "ready");
-    json_builder_add_boolean_value(b, host_report_ready(r));
+    vh_json_member(b, "ready");
+    vh_json_bool(b, host_report_ready(r));
     cli_json_string(b, "cpu_vendor", r->cpu == CPU_INTEL ? "intel" : r->cpu == CPU_AMD ? "amd" : NULL);
-    json_builder_set_member_name(b, "findings");
-    json_builder_begin_array(b);
+    vh_json_member(b, "findings");
+    vh_json_begin_array(b);
     for (guint i = 0; i < r->findings->len; i++) {
         const CheckFinding *f = r->findings->pdata[i];
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "check", f->id);
         cli_json_string(b, "status", check_status_name(f->status));
         cli_json_string(b, "message", f->message);
         cli_json_string(b, "fix", f->fix);
-        json_builder_end_object(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "iommu_groups");
-    json_builder_begin_array(b);
+    vh_json_end_array(b);
+    vh_json_member(b, "iommu_groups");
+    vh_json_begin_array(b);
     for (guint i = 0; i < r->groups->len; i++) {
         const CheckGroup *g = r->groups->pdata[i];
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "group");
-        json_builder_add_int_value(b, g->number);
-        json_builder_set_member_name(b, "devices");
-        json_builder_begin_array(b);
+        vh_json_begin_object(b);
+        vh_json_member(b, "group");
+        vh_json_int(b, g->number);
+        vh_json_member(b, "devices");
+        vh_json_begin_array(b);
         for (guint d = 0; d < g->devices->len; d++) {
             const CheckDevice *dev = g->devices->pdata[d];
-            json_builder_begin_object(b);
+            vh_json_begin_object(b);
             cli_json_string(b, "address", dev->address);
             cli_json_string(b, "vendor_id", dev->vendor_id);
             cli_json_string(b, "product_id", dev->product_id);
             cli_json_string(b, "class", dev->pci_class);
             cli_json_string(b, "driver", dev->driver);
-            json_builder_end_object(b);
+            vh_json_end_object(b);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        vh_json_end_array(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "vfio_devices");
-    json_builder_begin_array(b);
+    vh_json_end_array(b);
+    vh_json_member(b, "vfio_devices");
+    vh_json_begin_array(b);
     for (guint i = 0; i < r->vfio->len; i++)
-        json_builder_add_string_value(b, r->vfio->pdata[i]);
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    g_autofree char *text = json_to_string(root, TRUE);
+        vh_json_string(b, r->vfio->pdata[i]);
+    vh_json_end_array(b);
+    vh_json_end_object(b);
+    const char *text = vh_json_text(b);
     return g_strconcat(text, "\n", NULL);
 }
 

@@ -1,7 +1,7 @@
 /* generate: a whole domain from a template; templates: list the templates.
  * The template work is in template.c, the host devices go in through
  * domedit_add() exactly as `add` puts them in a file. */
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 #include <string.h>
 
 #include "cli.h"
@@ -272,30 +272,29 @@ static int run_templates(char **args, GError **error)
         return VH_EXIT_USAGE;
     g_autoptr(GString) out = g_string_new(NULL);
     if (global_opts.json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "search_path");
-        json_builder_begin_array(b);
+        g_autoptr(VhJson) b = vh_json_new();
+        vh_json_begin_object(b);
+        vh_json_member(b, "search_path");
+        vh_json_begin_array(b);
         for (guint i = 0; i < dirs->len; i++)
-            json_builder_add_string_value(b, dirs->pdata[i]);
-        json_builder_end_array(b);
-        json_builder_set_member_name(b, "templates");
-        json_builder_begin_array(b);
+            vh_json_string(b, dirs->pdata[i]);
+        vh_json_end_array(b);
+        vh_json_member(b, "templates");
+        vh_json_begin_array(b);
         for (guint i = 0; i < infos->len; i++) {
             const TemplateInfo *t = infos->pdata[i];
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "name");
-            json_builder_add_string_value(b, t->name);
-            json_builder_set_member_name(b, "path");
-            json_builder_add_string_value(b, t->path);
-            json_builder_set_member_name(b, "description");
-            json_builder_add_string_value(b, t->description);
-            json_builder_end_object(b);
+            vh_json_begin_object(b);
+            vh_json_member(b, "name");
+            vh_json_string(b, t->name);
+            vh_json_member(b, "path");
+            vh_json_string(b, t->path);
+            vh_json_member(b, "description");
+            vh_json_string(b, t->description);
+            vh_json_end_object(b);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
-        g_autoptr(JsonNode) root = json_builder_get_root(b);
-        g_autofree char *text = json_to_string(root, TRUE);
+        vh_json_end_array(b);
+        vh_json_end_object(b);
+        const char *text = vh_json_text(b);
         g_string_append_printf(out, "%s\n", text);
     } else if (infos->len == 0) {
         g_string_append(out, "no templates in:");

@@ -100,22 +100,22 @@ static char *users_text(GPtrArray *users)
 
 static gboolean print_json(Host *host, GPtrArray *rows, GError **error)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(VhJson) b = vh_json_new();
     g_autofree char *uri = host->virt->uri(host->conn);
-    json_builder_begin_object(b);
+    vh_json_begin_object(b);
     cli_json_string(b, "uri", uri);
-    json_builder_set_member_name(b, "devices");
-    json_builder_begin_array(b);
+    vh_json_member(b, "devices");
+    vh_json_begin_array(b);
     for (guint i = 0; i < rows->len; i++) {
         const Nodedev *dev = rows->pdata[i];
         g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         host_json_device(b, host->inv, dev, FALSE);
         cli_json_bool(b, "assignable", inventory_assignable(host->inv, dev, NULL, reasons));
-        json_builder_end_object(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    vh_json_end_array(b);
+    vh_json_end_object(b);
     return cli_write_json(b, error);
 }
 

@@ -1,7 +1,7 @@
 /* nova-config DEVICE… --alias NAME: the OpenStack nova.conf [pci] lines that
  * offer the devices (device_spec) and name them for flavors (alias). Every
- * JSON value, in the text lines as well, is written by json-glib. */
-#include <json-glib/json-glib.h>
+ * JSON value, in the text lines as well, is written by json-glib (jsonw.c). */
+#include "jsonw.h"
 #include <string.h>
 
 #include "aliases.h"
@@ -33,25 +33,55 @@ static char *hex4(guint v)
     return g_strdup_printf("%04x", v);
 }
 
-static void set_string(JsonObject *o, const char *key, const char *value)
+/* One device_spec or alias entry: keys and values, in order. */
+typedef struct {
+    const char *keys[4];
+    char *values[4];
+    guint n;
+} NovaEntry;
+
+static void nova_entry_clear(NovaEntry *e)
 {
-    json_object_set_string_member(o, key, value);
+    for (guint i = 0; i < e->n; i++)
+        g_free(e->values[i]);
+}
+
+static void set_string(NovaEntry *e, const char *key, const char *value)
+{
+    g_assert(e->n < G_N_ELEMENTS(e->keys));
+    e->keys[e->n] = key;
+    e->values[e->n++] = g_strdup(value);
 }
 
 /* {"k": "v", …}: one line, with the spacing of nova's documentation; every
- * key and value is a JSON string written by json-glib. */
-static char *object_line(JsonObject *o)
+ * key and value is a JSON string. */
+static char *object_line(const NovaEntry *e)
 {
     GString *s = g_string_new("{");
-    g_autoptr(GList) members = json_object_get_members(o);
-    for (GList *m = members; m; m = m->next) {
-        g_autoptr(JsonNode) key = json_node_init_string(json_node_alloc(), m->data);
-        g_autofree char *k = json_to_string(key, FALSE);
-        g_autofree char *v = json_to_string(json_object_get_member(o, m->data), FALSE);
-        g_string_append_printf(s, "%s%s: %s", m == members ? "" : ", ", k, v);
+    for (guint i = 0; i < e->n; i++) {
+        if (i)
+            g_string_append(s, ", ");
+        vh_json_quote(s, e->keys[i]);
+        g_string_append(s, ": ");
+        vh_json_quote(s, e->values[i]);
     }
     g_string_append_c(s, '}');
     return g_string_free(s, FALSE);
+}
+
+static void entries_json(VhJson *b, GArray *entries)
+{
+    vh_json_begin_array(b);
+    for (guint i = 0; i < entries->len; i++) {
+        const NovaEntry *e = &g_array_index(entries, NovaEntry, i);
+        vh_json_begin_object(b);
+        for (guint k = 0; k < e->n; k++) {
+            vh_json_member(b, e->keys[k]);
+            vh_json_string(b, e->values[k]);
+        }
+        vh_json_end_object(b);
+    }
+    vh_json_end_array(b);
 }
 
 static gboolean check_device(const Nodedev *dev, const char *spec, GError **error)
@@ -119,42 +149,44 @@ static int run_nova_config(char **args, GError **error)
     }
 
     const char *option = nova.legacy ? "passthrough_whitelist" : "device_spec";
-    g_autoptr(JsonArray) specs = json_array_new();
-    g_autoptr(JsonArray) aliases = json_array_new();
+    g_autoptr(GArray) specs = g_array_new(FALSE, TRUE, sizeof(NovaEntry));
+    g_autoptr(GArray) aliases = g_array_new(FALSE, TRUE, sizeof(NovaEntry));
+    g_array_set_clear_func(specs, (GDestroyNotify)nova_entry_clear);
+    g_array_set_clear_func(aliases, (GDestroyNotify)nova_entry_clear);
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < devices->len; i++) {
         const Nodedev *dev = devices->pdata[i];
         g_autofree char *vendor = hex4(dev->vendor_id), *product = hex4(dev->product_id);
         g_autofree char *address = pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
         const char *type = pci_devtype_name(nodedev_devtype(dev));
-        JsonObject *spec = json_object_new();
-        set_string(spec, "vendor_id", vendor);
-        set_string(spec, "product_id", product);
-        set_string(spec, "address", address);
-        json_array_add_object_element(specs, spec);
+        NovaEntry spec = { 0 };
+        set_string(&spec, "vendor_id", vendor);
+        set_string(&spec, "product_id", product);
+        set_string(&spec, "address", address);
+        g_array_append_val(specs, spec);
         /* one alias entry per kind of device: nova accepts several entries
          * with one name */
         g_autofree char *kind = g_strdup_printf("%s:%s:%s", vendor, product, type);
         if (g_hash_table_contains(seen, kind))
             continue;
         g_hash_table_add(seen, g_steal_pointer(&kind));
-        JsonObject *alias = json_object_new();
-        set_string(alias, "vendor_id", vendor);
-        set_string(alias, "product_id", product);
-        set_string(alias, "device_type", type);
-        set_string(alias, "name", nova.alias);
-        json_array_add_object_element(aliases, alias);
+        NovaEntry alias = { 0 };
+        set_string(&alias, "vendor_id", vendor);
+        set_string(&alias, "product_id", product);
+        set_string(&alias, "device_type", type);
+        set_string(&alias, "name", nova.alias);
+        g_array_append_val(aliases, alias);
     }
 
     g_autoptr(GString) conf = g_string_new("[pci]\n");
     g_string_append(conf, "# compute nodes: the devices this host offers to guests\n");
-    for (guint i = 0; i < json_array_get_length(specs); i++) {
-        g_autofree char *line = object_line(json_array_get_object_element(specs, i));
+    for (guint i = 0; i < specs->len; i++) {
+        g_autofree char *line = object_line(&g_array_index(specs, NovaEntry, i));
         g_string_append_printf(conf, "%s = %s\n", option, line);
     }
     g_string_append(conf, "# API and compute nodes: the alias flavors ask for\n");
-    for (guint i = 0; i < json_array_get_length(aliases); i++) {
-        g_autofree char *line = object_line(json_array_get_object_element(aliases, i));
+    for (guint i = 0; i < aliases->len; i++) {
+        g_autofree char *line = object_line(&g_array_index(aliases, NovaEntry, i));
         g_string_append_printf(conf, "alias = %s\n", line);
     }
     g_autofree char *value = g_strdup_printf("%s:%u", nova.alias, count);
@@ -170,34 +202,33 @@ static int run_nova_config(char **args, GError **error)
 
     g_autoptr(GString) out = g_string_new(NULL);
     if (global_opts.json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
-        json_builder_begin_object(b);
-        json_builder_set_member_name(b, "alias");
-        json_builder_add_string_value(b, nova.alias);
-        json_builder_set_member_name(b, "option");
-        json_builder_add_string_value(b, option);
-        json_builder_set_member_name(b, "device_spec");
-        json_builder_add_value(b, json_node_init_array(json_node_alloc(), specs));
-        json_builder_set_member_name(b, "alias_spec");
-        json_builder_add_value(b, json_node_init_array(json_node_alloc(), aliases));
-        json_builder_set_member_name(b, "nova_conf");
-        json_builder_add_string_value(b, conf->str);
+        g_autoptr(VhJson) b = vh_json_new();
+        vh_json_begin_object(b);
+        vh_json_member(b, "alias");
+        vh_json_string(b, nova.alias);
+        vh_json_member(b, "option");
+        vh_json_string(b, option);
+        vh_json_member(b, "device_spec");
+        entries_json(b, specs);
+        vh_json_member(b, "alias_spec");
+        entries_json(b, aliases);
+        vh_json_member(b, "nova_conf");
+        vh_json_string(b, conf->str);
         if (command) {
-            json_builder_set_member_name(b, "flavor");
-            json_builder_begin_object(b);
-            json_builder_set_member_name(b, "name");
-            json_builder_add_string_value(b, nova.flavor);
-            json_builder_set_member_name(b, "property");
-            json_builder_add_string_value(b, "pci_passthrough:alias");
-            json_builder_set_member_name(b, "value");
-            json_builder_add_string_value(b, value);
-            json_builder_set_member_name(b, "command");
-            json_builder_add_string_value(b, command);
-            json_builder_end_object(b);
+            vh_json_member(b, "flavor");
+            vh_json_begin_object(b);
+            vh_json_member(b, "name");
+            vh_json_string(b, nova.flavor);
+            vh_json_member(b, "property");
+            vh_json_string(b, "pci_passthrough:alias");
+            vh_json_member(b, "value");
+            vh_json_string(b, value);
+            vh_json_member(b, "command");
+            vh_json_string(b, command);
+            vh_json_end_object(b);
         }
-        json_builder_end_object(b);
-        g_autoptr(JsonNode) root = json_builder_get_root(b);
-        g_autofree char *text = json_to_string(root, TRUE);
+        vh_json_end_object(b);
+        const char *text = vh_json_text(b);
         g_string_append_printf(out, "%s\n", text);
     } else {
         g_string_append(out, conf->str);

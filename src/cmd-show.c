@@ -111,11 +111,11 @@ static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolea
 static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignable, GPtrArray *reasons,
                            gboolean offline, GError **error)
 {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_object(b);
+    g_autoptr(VhJson) b = vh_json_new();
+    vh_json_begin_object(b);
     host_json_device(b, inv, dev, TRUE);
-    json_builder_set_member_name(b, "slot_functions");
-    json_builder_begin_array(b);
+    vh_json_member(b, "slot_functions");
+    vh_json_begin_array(b);
     g_autoptr(GPtrArray) fns = slot_functions(inv, dev);
     for (guint f = 0; dev->kind == NODEDEV_PCI && f <= PCI_FUNCTION_MAX; f++) {
         PciAddr a = dev->pci;
@@ -128,55 +128,55 @@ static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignab
             present = pci_addr_equal(&g_array_index(dev->iommu_members, PciAddr, i), &a);
         if (present) {
             g_autofree char *text = pci_addr_format(&a, PCI_FORMAT_PCI);
-            json_builder_add_string_value(b, text);
+            vh_json_string(b, text);
         }
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "sriov");
+    vh_json_end_array(b);
+    vh_json_member(b, "sriov");
     if (dev->is_vf || dev->vf_max >= 0) {
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         g_autofree char *pf = dev->is_vf ? pci_addr_format(&dev->pf, PCI_FORMAT_PCI) : NULL;
         cli_json_string(b, "role", dev->is_vf ? "vf" : "pf");
         cli_json_string(b, "pf", pf);
         cli_json_int(b, "max_vfs", MAX(dev->vf_max, 0));
-        json_builder_set_member_name(b, "vfs");
-        json_builder_begin_array(b);
+        vh_json_member(b, "vfs");
+        vh_json_begin_array(b);
         for (guint i = 0; dev->vfs && i < dev->vfs->len; i++) {
             g_autofree char *a = pci_addr_format(&g_array_index(dev->vfs, PciAddr, i), PCI_FORMAT_PCI);
-            json_builder_add_string_value(b, a);
+            vh_json_string(b, a);
         }
-        json_builder_end_array(b);
-        json_builder_end_object(b);
+        vh_json_end_array(b);
+        vh_json_end_object(b);
     } else {
-        json_builder_add_null_value(b);
+        vh_json_null(b);
     }
-    json_builder_set_member_name(b, "mdev_types");
-    json_builder_begin_array(b);
+    vh_json_member(b, "mdev_types");
+    vh_json_begin_array(b);
     for (guint i = 0; dev->mdev_types && i < dev->mdev_types->len; i++) {
         const MdevType *t = dev->mdev_types->pdata[i];
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "id", t->id);
         cli_json_string(b, "name", t->name);
         cli_json_string(b, "device_api", t->device_api);
-        json_builder_set_member_name(b, "available");
+        vh_json_member(b, "available");
         if (t->available >= 0)
-            json_builder_add_int_value(b, t->available);
+            vh_json_int(b, t->available);
         else
-            json_builder_add_null_value(b);
-        json_builder_end_object(b);
+            vh_json_null(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "assignable");
+    vh_json_end_array(b);
+    vh_json_member(b, "assignable");
     if (offline)
-        json_builder_add_null_value(b);
+        vh_json_null(b);
     else
-        json_builder_add_boolean_value(b, assignable);
-    json_builder_set_member_name(b, "reasons");
-    json_builder_begin_array(b);
+        vh_json_bool(b, assignable);
+    vh_json_member(b, "reasons");
+    vh_json_begin_array(b);
     for (guint i = 0; i < reasons->len; i++)
-        json_builder_add_string_value(b, reasons->pdata[i]);
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+        vh_json_string(b, reasons->pdata[i]);
+    vh_json_end_array(b);
+    vh_json_end_object(b);
     return cli_write_json(b, error);
 }
 

@@ -1,6 +1,6 @@
 /* validate (DOMAIN | --file F): libvirt's domain.rng plus our semantic
  * checks, on a file or on a domain's persistent definition */
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 #include <string.h>
 
 #include "cli.h"
@@ -71,25 +71,24 @@ static int run_validate(char **args, GError **error)
 
     g_autoptr(GString) out = g_string_new(NULL);
     if (global_opts.json) {
-        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(VhJson) b = vh_json_new();
         g_autofree char *schema = validate_libvirt_schema_path();
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "file", domain ? NULL : what);
         cli_json_string(b, "domain", domain);
-        json_builder_set_member_name(b, "valid");
-        json_builder_add_boolean_value(b, problems->len == 0);
-        json_builder_set_member_name(b, "schema");
-        json_builder_add_string_value(b, schema);
-        json_builder_set_member_name(b, "schema_valid");
-        json_builder_add_boolean_value(b, schema_ok);
-        json_builder_set_member_name(b, "problems");
-        json_builder_begin_array(b);
+        vh_json_member(b, "valid");
+        vh_json_bool(b, problems->len == 0);
+        vh_json_member(b, "schema");
+        vh_json_string(b, schema);
+        vh_json_member(b, "schema_valid");
+        vh_json_bool(b, schema_ok);
+        vh_json_member(b, "problems");
+        vh_json_begin_array(b);
         for (guint i = 0; i < problems->len; i++)
-            json_builder_add_string_value(b, problems->pdata[i]);
-        json_builder_end_array(b);
-        json_builder_end_object(b);
-        g_autoptr(JsonNode) root = json_builder_get_root(b);
-        g_autofree char *text = json_to_string(root, TRUE);
+            vh_json_string(b, problems->pdata[i]);
+        vh_json_end_array(b);
+        vh_json_end_object(b);
+        const char *text = vh_json_text(b);
         g_string_append_printf(out, "%s\n", text);
     } else if (problems->len == 0) {
         g_string_append_printf(out, "%s: valid\n", what);

@@ -346,13 +346,55 @@ static gboolean check_result_sane(DomDoc *dd, GError **error)
     return FALSE;
 }
 
-static xmlNode *find_hostdev(DomDoc *dd, const Nodedev *dev)
+/* The host devices the domain holds, read in one pass over <devices>: PCI
+ * sources hashed by address, the others (USB, mdev) listed, so that
+ * checking k new devices costs one parse of the domain's hostdevs, not k. */
+typedef struct {
+    GHashTable *pci;     /* pci_addr_key -> xmlNode* */
+    GPtrArray *others;   /* Nodedev* source, followed by its xmlNode* */
+} HeldSources;
+
+static void held_sources_init(DomDoc *dd, HeldSources *held)
 {
+    held->pci = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    held->others = g_ptr_array_new();
     for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
-        if (src && nodedev_same_source(src, dev))
-            return d;
+        Nodedev *src = domdoc_hostdev_source(d, NULL);
+        if (src == NULL)
+            continue;
+        if (src->kind == NODEDEV_PCI) {
+            gint64 *key = g_new(gint64, 1);
+            *key = (gint64)pci_addr_key(&src->pci);
+            if (!g_hash_table_contains(held->pci, key))
+                g_hash_table_insert(held->pci, key, d);
+            else
+                g_free(key);
+            nodedev_free(src);
+        } else {
+            g_ptr_array_add(held->others, src);
+            g_ptr_array_add(held->others, d);
+        }
     }
+}
+
+static void held_sources_clear(HeldSources *held)
+{
+    g_hash_table_unref(held->pci);
+    for (guint i = 0; i < held->others->len; i += 2)
+        nodedev_free(held->others->pdata[i]);
+    g_ptr_array_unref(held->others);
+}
+
+/* The first element holding DEV, in document order. */
+static xmlNode *find_hostdev(HeldSources *held, const Nodedev *dev)
+{
+    if (dev->kind == NODEDEV_PCI) {
+        gint64 key = (gint64)pci_addr_key(&dev->pci);
+        return g_hash_table_lookup(held->pci, &key);
+    }
+    for (guint i = 0; i < held->others->len; i += 2)
+        if (nodedev_same_source(held->others->pdata[i], dev))
+            return held->others->pdata[i + 1];
     return NULL;
 }
 
@@ -365,16 +407,20 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
     }
     if (!check_all(devices, opts, error) || !check_input_sane(dd, error))
         return FALSE;
+    HeldSources held;
+    held_sources_init(dd, &held);
     for (guint i = 0; i < devices->len; i++) {
         const Nodedev *dev = devices->pdata[i];
-        xmlNode *existing = find_hostdev(dd, dev);
-        g_autofree char *label = nodedev_label(dev);
+        xmlNode *existing = find_hostdev(&held, dev);
         if (existing) {
+            g_autofree char *label = nodedev_label(dev);
             g_autofree char *desc = domdoc_describe(existing);
             g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s already has %s: %s", domdoc_what(dd), label, desc);
+            held_sources_clear(&held);
             return FALSE;
         }
     }
+    held_sources_clear(&held);
 
     g_autoptr(GPtrArray) groups = hostdev_groups(devices, all_functions);
     if (!check_explicit(placement, groups, error))
@@ -494,21 +540,28 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GP
     guint entries = (match->devices ? match->devices->len : 0) +
                     (match->guest_addrs ? match->guest_addrs->len : 0) +
                     (match->aliases ? g_strv_length(match->aliases) : 0);
+    /* the hostdev elements and their sources, read once for all entries */
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
+        /* a source we cannot read still matches by guest address or alias */
+        Nodedev *src = domdoc_hostdev_source(d, NULL);
+        gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
+                           (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
+        if (!hostdev)
+            continue;
+        g_ptr_array_add(nodes, d);
+        g_ptr_array_add(sources, src ? src : nodedev_new(NODEDEV_OTHER));
+    }
     g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    g_autoptr(GHashTable) chosen = g_hash_table_new(NULL, NULL);
     for (guint i = 0; i < entries; i++) {
         gboolean found = FALSE;
-        for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-            /* a source we cannot read still matches by guest address or alias */
-            g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
-            gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
-                               (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
-            if (!hostdev)
-                continue;
-            if (src == NULL)
-                src = nodedev_new(NODEDEV_OTHER);
-            if (entry_matches(match, i, d, src)) {
+        for (guint k = 0; k < nodes->len; k++) {
+            xmlNode *d = nodes->pdata[k];
+            if (entry_matches(match, i, d, sources->pdata[k])) {
                 found = TRUE;
-                if (!g_ptr_array_find(victims, d, NULL))
+                if (g_hash_table_add(chosen, d))
                     g_ptr_array_add(victims, d);
             }
         }

@@ -33,12 +33,14 @@ void domdoc_free(DomDoc *dd)
 {
     if (dd == NULL)
         return;
-    g_free(dd->what);
+    /* the big buffers before the thousands of small nodes: freeing a large
+     * chunk makes malloc consolidate the small free chunks it holds */
     g_free(dd->data);
-    if (dd->doc)
-        xmlFreeDoc(dd->doc);
     if (dd->spans)
         g_array_unref(dd->spans);
+    g_free(dd->what);
+    if (dd->doc)
+        xmlFreeDoc(dd->doc);
     g_free(dd->newline);
     g_free(dd->step);
     if (dd->splices)
@@ -219,21 +221,24 @@ gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present,
 
 Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
 {
-    xmlNode *source = vh_xml_child(device, "source");
-    g_autofree char *type = vh_xml_prop(device, "type");
+    g_autofree char *type_copy = NULL;
     g_autoptr(Nodedev) dev = NULL;
+    const char *type;
 
+    /* asked of every device element, several times per edit: no copies */
     if (vh_xml_is(device, "interface")) {
-        if (g_strcmp0(type, "hostdev") != 0)
+        if (!vh_xml_prop_is(device, "type", "hostdev"))
             return NULL;
-        g_free(type);
-        type = g_strdup("pci");
-    } else if (!vh_xml_is(device, "hostdev")) {
+        type = "pci";
+    } else if (vh_xml_is(device, "hostdev")) {
+        type = vh_xml_prop_ref(device, "type", &type_copy);
+    } else {
         return NULL;
     }
     gboolean subsystem = g_strcmp0(type, "pci") == 0 || g_strcmp0(type, "usb") == 0 || g_strcmp0(type, "mdev") == 0;
     if (!subsystem || vh_xml_prop_is(device, "mode", "capabilities"))
         return NULL;
+    xmlNode *source = vh_xml_child(device, "source");
     if (source == NULL) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<%s type='%s'> without <source>", (const char *)device->name,
                     vh_xml_is(device, "interface") ? "hostdev" : type);

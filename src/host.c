@@ -126,43 +126,43 @@ char *host_device_description(const Nodedev *dev)
     return g_strdup(dev->product_name ? dev->product_name : dev->vendor_name ? dev->vendor_name : "");
 }
 
-void host_json_users(JsonBuilder *b, GPtrArray *users)
+void host_json_users(VhJson *b, GPtrArray *users)
 {
-    json_builder_set_member_name(b, "used_by");
-    json_builder_begin_array(b);
+    vh_json_member(b, "used_by");
+    vh_json_begin_array(b);
     for (guint i = 0; i < users->len; i++) {
         const DeviceUser *u = users->pdata[i];
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "domain", u->domain);
         cli_json_string(b, "uuid", u->uuid);
         cli_json_bool(b, "running", u->active);
         cli_json_bool(b, "managed", u->managed);
         cli_json_bool(b, "live_only", u->live_only);
-        json_builder_end_object(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
+    vh_json_end_array(b);
 }
 
-static void host_json_group(JsonBuilder *b, Inventory *inv, const Nodedev *dev)
+static void host_json_group(VhJson *b, Inventory *inv, const Nodedev *dev)
 {
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "number");
+    vh_json_begin_object(b);
+    vh_json_member(b, "number");
     if (dev->iommu_group >= 0)
-        json_builder_add_int_value(b, dev->iommu_group);
+        vh_json_int(b, dev->iommu_group);
     else
-        json_builder_add_null_value(b);
-    json_builder_set_member_name(b, "members");
-    json_builder_begin_array(b);
+        vh_json_null(b);
+    vh_json_member(b, "members");
+    vh_json_begin_array(b);
     GPtrArray *members = inventory_group(inv, dev);
     for (guint i = 0; members && i < members->len; i++) {
         const Nodedev *m = members->pdata[i];
         g_autofree char *address = pci_addr_format(&m->pci, PCI_FORMAT_PCI);
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "address", address);
         cli_json_string(b, "name", m->name);
         cli_json_string(b, "driver", m->driver);
         cli_json_string(b, "class", nodedev_class_name(m));
-        json_builder_end_object(b);
+        vh_json_end_object(b);
     }
     /* members the device's own XML names but the inventory lacks (a device
      * described offline): their address is all that is known */
@@ -175,18 +175,18 @@ static void host_json_group(JsonBuilder *b, Inventory *inv, const Nodedev *dev)
             continue;
         g_autofree char *address = pci_addr_format(a, PCI_FORMAT_PCI);
         g_autofree char *name = pci_addr_format(a, PCI_FORMAT_NAME);
-        json_builder_begin_object(b);
+        vh_json_begin_object(b);
         cli_json_string(b, "address", address);
         cli_json_string(b, "name", name);
         cli_json_string(b, "driver", NULL);
         cli_json_string(b, "class", NULL);
-        json_builder_end_object(b);
+        vh_json_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    vh_json_end_array(b);
+    vh_json_end_object(b);
 }
 
-void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboolean group_detail)
+void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean group_detail)
 {
     g_autofree char *address = host_device_address(dev);
     g_autofree char *vendor = NULL, *product = NULL;
@@ -202,13 +202,13 @@ void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboole
     cli_json_string(b, "vendor", dev->vendor_name);
     cli_json_string(b, "product", dev->product_name);
     cli_json_string(b, "driver", dev->driver);
-    json_builder_set_member_name(b, "iommu_group");
+    vh_json_member(b, "iommu_group");
     if (group_detail)
         host_json_group(b, inv, dev);
     else if (dev->iommu_group >= 0)
-        json_builder_add_int_value(b, dev->iommu_group);
+        vh_json_int(b, dev->iommu_group);
     else
-        json_builder_add_null_value(b);
+        vh_json_null(b);
     host_json_users(b, inventory_users(inv, dev));
 }
 

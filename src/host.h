@@ -4,7 +4,7 @@
 #pragma once
 #include <glib.h>
 
-#include <json-glib/json-glib.h>
+#include "jsonw.h"
 
 #include "inventory.h"
 #include "virt-loader.h"
@@ -34,8 +34,8 @@ char *host_device_description(const Nodedev *dev);
 /* JSON members shared by list and show: name, address, class, ids, names,
  * driver, iommu_group (a number, or with GROUP_DETAIL an object with its
  * members), used_by. */
-void host_json_users(JsonBuilder *b, GPtrArray *users);
-void host_json_device(JsonBuilder *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
+void host_json_users(VhJson *b, GPtrArray *users);
+void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
 
 /* Bind DEVICES to vfio-pci through libvirt. Devices already there are left
  * alone; DETACHED receives those this call moved. On failure the ones it

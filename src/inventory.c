@@ -114,6 +114,11 @@ static DeviceUser *find_user(GPtrArray *users, const char *uuid)
 static gboolean record_sources(Inventory *inv, const char *name, const char *uuid, gboolean active,
                                const char *xml, gboolean live, GError **error)
 {
+    /* most domains hold no host device, and a <hostdev> or <interface
+     * type='hostdev'> cannot be written without the word: those domains
+     * need no parse (on a host with 1000 domains, most of list's own time) */
+    if (strstr(xml, "hostdev") == NULL)
+        return TRUE;
     g_autofree char *what = g_strdup_printf("domain '%s'", name);
     g_autoptr(xmlDoc) doc = vh_xml_parse(xml, strlen(xml), what, error);
     if (doc == NULL)

@@ -58,6 +58,9 @@ static gboolean read_decimal_child(xmlNode *cap, const char *name, guint max, gu
         return FALSE;
     }
     g_autofree char *text = vh_xml_text(el);
+    if (pci_attr_parse(text, NULL, max, value, NULL))
+        return TRUE;
+    /* the label only for the error: this runs for every node device */
     g_autofree char *label = g_strdup_printf("%s: <%s>", what, name);
     return pci_attr_parse(text, label, max, value, error);
 }
@@ -68,14 +71,19 @@ gboolean nodedev_read_address(xmlNode *el, gboolean all_required, PciAddr *addr,
     static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
     guint v[4] = { 0 };
     for (int i = 0; i < 4; i++) {
-        g_autofree char *text = vh_xml_prop(el, names[i]);
-        g_autofree char *label = g_strdup_printf("%s: %s at line %u", what, names[i], vh_xml_line(el));
+        g_autofree char *copy = NULL;
+        const char *text = vh_xml_prop_ref(el, names[i], &copy);
         if (text == NULL && all_required) {
             g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: <address> without %s at line %u",
                         what, names[i], vh_xml_line(el));
             return FALSE;
         }
-        if (text && !pci_attr_parse(text, label, maxima[i], &v[i], error))
+        if (text == NULL || pci_attr_parse(text, NULL, maxima[i], &v[i], NULL))
+            continue;
+        /* the label (and the line lookup) only for the error: this runs for
+         * every address of every document */
+        g_autofree char *label = g_strdup_printf("%s: %s at line %u", what, names[i], vh_xml_line(el));
+        if (!pci_attr_parse(text, label, maxima[i], &v[i], error))
             return FALSE;
     }
     *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
@@ -97,6 +105,8 @@ static GArray *read_address_list(xmlNode *parent, const char *what, GError **err
 static gboolean read_id(xmlNode *el, guint *value, const char *what, GError **error)
 {
     g_autofree char *id = vh_xml_prop(el, "id");
+    if (pci_attr_parse(id, NULL, 0xffff, value, NULL))
+        return TRUE;
     g_autofree char *label = g_strdup_printf("%s: <%s id>", what, (const char *)el->name);
     return pci_attr_parse(id, label, 0xffff, value, error);
 }

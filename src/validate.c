@@ -127,6 +127,8 @@ GPtrArray *validate_domain_semantics(DomDoc *dd)
     MachineKind machine = domdoc_machine(dd);
     GPtrArray *problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) sources = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* PCI sources by number: no text per device unless one is a duplicate */
+    g_autoptr(GHashTable) pci_sources = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     g_autoptr(GHashTable) guests = g_hash_table_new(g_int64_hash, g_int64_equal);
     g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(gint64));
     g_autoptr(GHashTable) slots = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -146,7 +148,20 @@ GPtrArray *validate_domain_semantics(DomDoc *dd)
             g_ptr_array_add(problems, g_strdup_printf("%s: %s", desc, err->message));
             continue;
         }
-        g_autofree char *key = src ? source_key(src) : NULL;
+        if (src && src->kind == NODEDEV_PCI) {
+            gint64 *pkey = g_new(gint64, 1);
+            *pkey = (gint64)pci_addr_key(&src->pci);
+            xmlNode *other = g_hash_table_lookup(pci_sources, pkey);
+            if (other) {
+                g_autofree char *text = source_key(src);
+                g_autofree char *d1 = domdoc_describe(other), *d2 = domdoc_describe(d);
+                g_ptr_array_add(problems, g_strdup_printf("host device %s is assigned twice: %s and %s", text, d1, d2));
+                g_free(pkey);
+            } else {
+                g_hash_table_insert(pci_sources, pkey, d);
+            }
+        }
+        g_autofree char *key = src && src->kind != NODEDEV_PCI ? source_key(src) : NULL;
         if (key) {
             xmlNode *other = g_hash_table_lookup(sources, key);
             if (other) {

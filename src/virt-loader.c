@@ -1,42 +1,18 @@
 #include "virt-loader.h"
 
-#include <gmodule.h>
-
-#include "config.h"
 #include "errors.h"
+#include "module.h"
 #include "xmlutil.h"
 
 static const VirtBackend *loaded;
 static VirtConn *connection;
 
-const char *virt_module_dir(void)
-{
-    const char *dir = g_getenv("VIRT_HOSTDEV_MODULE_DIR");
-    return dir && *dir ? dir : VH_MODULE_DIR;
-}
-
 const VirtBackend *virt_backend_load(GError **error)
 {
-    if (loaded)
-        return loaded;
-    g_autofree char *path = g_build_filename(virt_module_dir(), "libvirt-backend.so", NULL);
-    GModule *module = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-    if (module == NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                    "cannot load the libvirt backend %s: %s (it is installed with virt-hostdev; "
-                    "it needs libvirt0)", path, g_module_error());
-        return NULL;
-    }
-    VirtBackendEntry entry = NULL;
-    if (!g_module_symbol(module, VIRT_BACKEND_SYMBOL, (gpointer *)&entry) || entry == NULL ||
-        entry()->abi != VIRT_BACKEND_ABI) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                    "%s is not a libvirt backend of this virt-hostdev version", path);
-        g_module_close(module);
-        return NULL;
-    }
-    g_module_make_resident(module);
-    return loaded = entry();
+    if (loaded == NULL)
+        loaded = vh_module_load("libvirt-backend.so", VIRT_BACKEND_SYMBOL, VIRT_BACKEND_ABI, "libvirt backend",
+                                "libvirt0", error);
+    return loaded;
 }
 
 VirtConn *virt_connection(const char *uri, GError **error)

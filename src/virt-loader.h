@@ -4,8 +4,6 @@
 
 #include "virt-backend.h"
 
-/* The module's directory: $VIRT_HOSTDEV_MODULE_DIR, else the installed one. */
-const char *virt_module_dir(void);
 const VirtBackend *virt_backend_load(GError **error);
 
 /* One connection per process, opened on first use and closed at exit. */

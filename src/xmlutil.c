@@ -286,10 +286,30 @@ char *vh_xml_prop(const xmlNode *node, const char *name)
     return copy;
 }
 
+const char *vh_xml_prop_ref(const xmlNode *node, const char *name, char **copy)
+{
+    *copy = NULL;
+    if (node == NULL || node->type != XML_ELEMENT_NODE)
+        return NULL;
+    /* the common case without a copy: an attribute (no namespace) holding
+     * one text node; this is asked for every device of every domain */
+    for (const xmlAttr *a = node->properties; a; a = a->next) {
+        if (a->ns != NULL || !xmlStrEqual(a->name, BAD_CAST name))
+            continue;
+        const xmlNode *t = a->children;
+        if (t == NULL)
+            return "";
+        if (t->next == NULL && t->type == XML_TEXT_NODE && t->content)
+            return (const char *)t->content;
+        break;
+    }
+    return *copy = vh_xml_prop(node, name);
+}
+
 gboolean vh_xml_prop_is(const xmlNode *node, const char *name, const char *value)
 {
-    g_autofree char *v = vh_xml_prop(node, name);
-    return g_strcmp0(v, value) == 0;
+    g_autofree char *copy = NULL;
+    return g_strcmp0(vh_xml_prop_ref(node, name, &copy), value) == 0;
 }
 
 char *vh_xml_text(const xmlNode *node)

@@ -39,6 +39,10 @@ xmlNode *vh_xml_next(const xmlNode *node, const char *name);
 /* Attribute value as a g_malloc'ed string, or NULL. */
 char *vh_xml_prop(const xmlNode *node, const char *name);
 gboolean vh_xml_prop_is(const xmlNode *node, const char *name, const char *value);
+/* Attribute value without a copy when it is held as one text node (always
+ * in documents we parsed), else a copy stored in *COPY (g_free it; a
+ * g_autofree variable). NULL when absent. */
+const char *vh_xml_prop_ref(const xmlNode *node, const char *name, char **copy);
 /* Trimmed text content as a g_malloc'ed string, or NULL. */
 char *vh_xml_text(const xmlNode *node);
 guint vh_xml_line(const xmlNode *node);

@@ -8,6 +8,7 @@
  * vh-test-*; hostdevs are managed='yes' and no domain is ever started, so no
  * host device is ever detached. Nothing here runs detach, reattach, reset or
  * --managed no: those are proven inside the disposable emulated guest. */
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -184,16 +185,21 @@ static void pick_real_device(void)
     }
 }
 
-/* Domains a crashed earlier run left behind. */
+/* Domains a crashed earlier run left behind (vh-test-PID-N whose PID is
+ * gone; a run going on beside this one keeps its own). */
 static void undefine_leftovers(void)
 {
     g_autofree char *names = virsh("list", "--all", "--name", NULL);
     g_auto(GStrv) lines = g_strsplit(names ? names : "", "\n", -1);
-    for (char **l = lines; *l; l++)
+    for (char **l = lines; *l; l++) {
+        int pid = 0;
+        if (sscanf(*l, "vh-test-%d-", &pid) == 1 && pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
+            continue;
         if (g_str_has_prefix(*l, "vh-test-")) {
             g_autofree char *out = virsh("undefine", *l, NULL);
             (void)out;
         }
+    }
 }
 
 static gboolean need_daemon(void)

@@ -422,7 +422,7 @@ static void test_help_consistent(void)
         g_assert_true(g_str_has_prefix(lines[0], usage));
         g_assert_cmpstr(lines[1], ==, "");
         const char *summary = lines[2];
-        g_autofree char *listed = g_strdup_printf("\n  %-10s %s\n", verb, summary);
+        g_autofree char *listed = g_strdup_printf("\n  %-12s %s\n", verb, summary);
         if (strstr(global, listed) == NULL)
             g_error("'virt-hostdev --help' does not list '%s' with its summary '%s'", verb, summary);
 

@@ -188,6 +188,103 @@ static void test_duplicate_refused(void)
     fixture_clear(&f);
 }
 
+/* one pass over the held sources serves every new device, of every kind */
+static void test_duplicate_kinds(void)
+{
+    static const char *const doc =
+        "<domain type='kvm'>\n  <name>d</name>\n  <devices>\n"
+        "    <hostdev mode='subsystem' type='usb' managed='yes'>\n"
+        "      <source><vendor id='0x046d'/><product id='0xc52b'/></source>\n    </hostdev>\n"
+        "    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>\n"
+        "      <source><address uuid='4B20D080-1B54-4048-85B3-A6A62D165C01'/></source>\n    </hostdev>\n"
+        "    <interface type='hostdev' managed='yes'>\n"
+        "      <source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x2'/></source>\n"
+        "    </interface>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source><address domain='0x0000' bus='0x06' slot='0x00' function='0x0'/></source>\n    </hostdev>\n"
+        "  </devices>\n</domain>\n";
+    static const struct {
+        const char *spec;
+        const char *message;
+    } cases[] = {
+        { "usb:046d:c52b", "already has usb 046d:c52b: hostdev usb 046d:c52b (line 4)" },
+        { "4b20d080-1b54-4048-85b3-a6a62d165c01", "(line 7)" },
+        { "03:10.2", "already has 0000:03:10.2: interface type='hostdev' (line 10)" },
+        { "06:00.0", "already has 0000:06:00.0: hostdev 0000:06:00.0 (line 13)" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(DomDoc) dd = domdoc_parse(doc, strlen(doc), "d.xml", &error);
+        g_assert_no_error(error);
+        /* the held device named second, after a free one */
+        g_autoptr(GPtrArray) devs = specs("0000:07:00.0", cases[i].spec, NULL);
+        HostdevOpts opts;
+        hostdev_opts_init(&opts);
+        GuestPlacement p = { GUEST_NONE, { 0 } };
+        g_autoptr(GString) notes = g_string_new(NULL);
+        g_assert_false(domedit_add(dd, devs, &opts, &p, FALSE, notes, NULL, &error));
+        g_assert_nonnull(error);
+        if (strstr(error->message, cases[i].message) == NULL)
+            g_error("%s: got '%s'", cases[i].spec, error->message);
+        g_assert_false(domdoc_changed(dd));
+        hostdev_opts_clear(&opts);
+    }
+}
+
+/* attribute access without copies agrees with libxml2's own */
+static void test_prop_ref(void)
+{
+    static const char *const doc = "<a x='1' e='' c='&#x41;B' xmlns:n='urn:n' n:y='ns'><b/></a>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(xmlDoc) xd = vh_xml_parse(doc, strlen(doc), "a", &error);
+    g_assert_no_error(error);
+    xmlNode *a = xmlDocGetRootElement(xd);
+    g_autofree char *copy = NULL;
+    g_assert_cmpstr(vh_xml_prop_ref(a, "x", &copy), ==, "1");
+    g_assert_cmpstr(vh_xml_prop_ref(a, "e", &copy), ==, "");
+    g_assert_cmpstr(vh_xml_prop_ref(a, "c", &copy), ==, "AB");
+    g_assert_null(vh_xml_prop_ref(a, "y", &copy));   /* namespaced: not a plain attribute */
+    g_assert_null(vh_xml_prop_ref(a, "z", &copy));
+    g_assert_null(vh_xml_prop_ref(NULL, "x", &copy));
+    g_assert_true(vh_xml_prop_is(a, "x", "1"));
+    g_assert_false(vh_xml_prop_is(a, "x", "2"));
+    g_assert_true(vh_xml_prop_is(a, "z", NULL));
+    g_assert_true(vh_xml_prop_is(a, "c", "AB"));
+    g_assert_true(vh_xml_prop_is(vh_xml_child(a, "b"), "x", NULL));
+    for (const char *const *n = (const char *const[]){ "x", "e", "c", "y", "z", NULL }; *n; n++) {
+        g_autofree char *v = vh_xml_prop(a, *n);
+        g_assert_true(vh_xml_prop_is(a, *n, v));
+    }
+}
+
+/* several entries naming one element remove it once; each entry must match */
+static void test_remove_entries(void)
+{
+    Fixture f;
+    fixture_load(&f, "guest-i440fx");
+    g_autoptr(GPtrArray) devs = specs("06:00.0", NULL);
+    g_autoptr(GArray) guests = g_array_new(FALSE, FALSE, sizeof(PciAddr));
+    PciAddr g = { 0, 0, 6, 0 };
+    g_array_append_val(guests, g);
+    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func((GDestroyNotify)removed_device_free);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(domedit_remove(f.dd, &(RemoveMatch){ .devices = devs, .guest_addrs = guests }, f.notes, removed,
+                                 &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(removed->len, ==, 1);
+    g_assert_true(g_str_has_prefix(((RemovedDevice *)removed->pdata[0])->xml, "<hostdev mode='subsystem'"));
+    g_autofree char *out = rendered(&f);
+    g_assert_null(strstr(out, "<hostdev"));
+    fixture_clear(&f);
+
+    fixture_load(&f, "guest-i440fx");
+    g_autoptr(GPtrArray) two = specs("06:00.0", "07:00.0", NULL);
+    g_assert_false(domedit_remove(f.dd, &(RemoveMatch){ .devices = two }, f.notes, NULL, &error));
+    g_assert_nonnull(strstr(error->message, "has no host device 0000:07:00.0"));
+    g_assert_false(domdoc_changed(f.dd));
+    fixture_clear(&f);
+}
+
 static void test_remove_missing(void)
 {
     Fixture f;
@@ -356,7 +453,10 @@ int main(int argc, char **argv)
     g_test_add_func("/domxml/pin/explicit-collision", test_explicit_collision);
     g_test_add_func("/domxml/pin/explicit-free", test_explicit_free);
     g_test_add_func("/domxml/add/duplicate", test_duplicate_refused);
+    g_test_add_func("/domxml/add/duplicate-kinds", test_duplicate_kinds);
+    g_test_add_func("/domxml/prop-ref", test_prop_ref);
     g_test_add_func("/domxml/remove/missing", test_remove_missing);
+    g_test_add_func("/domxml/remove/entries", test_remove_entries);
     g_test_add_func("/domxml/auto/i440fx", test_auto_i440fx);
     g_test_add_func("/domxml/auto/q35-free-port", test_auto_q35_free_port);
     g_test_add_func("/domxml/auto/q35-adds-port", test_auto_q35_adds_port);

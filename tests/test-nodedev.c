@@ -113,6 +113,18 @@ static void test_bad_input(void)
                        "without <vendor> and <product>");
     expect_parse_error("<device><capability type='pci'><domain>0</domain><bus>3</bus><slot>0</slot>"
                        "<function>0</function><vendor id='0xzz'/></capability></device>", "<vendor id>");
+    /* error labels are built only on failure: they still name the field
+     * and, for addresses, the line */
+    expect_parse_error("<device><capability type='pci'><domain>0</domain><bus>3</bus><slot>0</slot>"
+                       "<function>0</function><product id='0x10000'/></capability></device>",
+                       "<product id> '0x10000' is out of range");
+    expect_parse_error("<device><capability type='pci'><domain>0</domain><bus>3</bus><slot>0</slot>"
+                       "<function>0</function>\n<iommuGroup number='1'>\n"
+                       "<address domain='0x0000' bus='0x03' slot='0x20' function='0x0'/>"
+                       "</iommuGroup></capability></device>", "slot at line 3 '0x20' is out of range");
+    expect_parse_error("<device><capability type='pci'><domain>0</domain><bus>3</bus><slot>0</slot>"
+                       "<function>0</function><iommuGroup number='1'><address domain='0x0000' bus='0x03' "
+                       "slot='0x00'/></iommuGroup></capability></device>", "<address> without function at line 1");
 }
 
 static void test_out_of_range_kept_with_problem(void)
