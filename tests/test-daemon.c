@@ -44,17 +44,11 @@ static int run_argv(const char *const *argv, char **out, char **err)
 static char *virsh(const char *first, ...) G_GNUC_NULL_TERMINATED;
 static char *virsh(const char *first, ...)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer) "virsh");
-    g_ptr_array_add(argv, (gpointer) "-q");
-    g_ptr_array_add(argv, (gpointer) "-c");
-    g_ptr_array_add(argv, (gpointer)URI);
+    const char *prefix[] = { "virsh", "-q", "-c", URI, NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
+    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
     char *out = NULL;
     g_autofree char *err = NULL;
     if (run_argv((const char *const *)argv->pdata, &out, &err) != 0) {

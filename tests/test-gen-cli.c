@@ -60,18 +60,6 @@ static const char *nodedev(const char *file)
     return paths[n++] = test_data_path(rel);
 }
 
-static JsonNode *parse_json(const char *text)
-{
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) error = NULL;
-    if (!json_parser_load_from_data(parser, text, -1, &error))
-        g_test_message("not JSON: %s\n%s", error->message, text);
-    g_assert_no_error(error);
-    JsonNode *root = json_parser_steal_root(parser);
-    g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
-    return root;
-}
-
 static char *scratch_file(const char *name, const char *content)
 {
     char *path = g_build_filename(test_tmpdir(), name, NULL);
@@ -366,7 +354,7 @@ static void test_templates_json(void)
 {
     g_autoptr(CmdResult) r = run("--json", "templates", NULL);
     assert_exit(r, 0);
-    g_autoptr(JsonNode) root = parse_json(r->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
     JsonObject *o = json_node_get_object(root);
     JsonArray *path = json_object_get_array_member(o, "search_path");
     g_assert_cmpuint(json_array_get_length(path), ==, 2);
@@ -389,7 +377,7 @@ static void test_templates_errors(void)
     g_assert_cmpint(g_mkdir_with_parents(empty, 0755), ==, 0);
     g_autoptr(CmdResult) r2 = run("--json", "templates", "--template-dir", empty, NULL);
     assert_exit(r2, 0);
-    g_autoptr(JsonNode) root = parse_json(r2->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r2->out);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(json_node_get_object(root), "templates")),
                      ==, 3);
 }
@@ -423,7 +411,7 @@ static void test_nova_text(void)
         const char *brace = strchr(*l, '{');
         if (brace == NULL)
             continue;
-        g_autoptr(JsonNode) n = parse_json(brace);
+        g_autoptr(JsonNode) n = test_parse_json_object(brace);
         g_assert_nonnull(n);
     }
 }
@@ -449,7 +437,7 @@ static void test_nova_json(void)
     g_autoptr(CmdResult) r = run("--json", "nova-config", "--alias", "nic", "--flavor-property", "f1",
                               nodedev("pci_0000_03_10_2.xml"), NULL);
     assert_exit(r, 0);
-    g_autoptr(JsonNode) root = parse_json(r->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
     JsonObject *o = json_node_get_object(root);
     g_assert_cmpstr(json_object_get_string_member(o, "alias"), ==, "nic");
     g_assert_cmpstr(json_object_get_string_member(o, "option"), ==, "device_spec");
@@ -466,7 +454,7 @@ static void test_nova_json(void)
     g_assert_cmpstr(json_object_get_string_member(flavor, "value"), ==, "nic:1");
     /* without --flavor-property, no flavor key */
     g_autoptr(CmdResult) r2 = run("--json", "nova-config", "--alias", "nic", nodedev("pci_0000_03_10_2.xml"), NULL);
-    g_autoptr(JsonNode) root2 = parse_json(r2->out);
+    g_autoptr(JsonNode) root2 = test_parse_json_object(r2->out);
     g_assert_false(json_object_has_member(json_node_get_object(root2), "flavor"));
 }
 
@@ -501,7 +489,7 @@ static JsonNode *check_json(const char *tree, int expect_rc)
     g_autoptr(CmdResult) r = run("--json", "check", "--root", root, NULL);
     assert_exit(r, expect_rc);
     g_assert_cmpstr(r->err, ==, "");
-    JsonNode *n = parse_json(r->out);
+    JsonNode *n = test_parse_json_object(r->out);
     g_assert_cmpstr(json_object_get_string_member(json_node_get_object(n), "root"), ==, root);
     return n;
 }
@@ -580,7 +568,7 @@ static void test_check_this_host(void)
     if (r->rc != 0 && r->rc != 1)
         g_test_message("exit %d: %s", r->rc, r->err);
     g_assert_true(r->rc == 0 || r->rc == 1);
-    g_autoptr(JsonNode) root = parse_json(r->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
     JsonObject *o = json_node_get_object(root);
     g_assert_cmpint(json_object_get_boolean_member(o, "ready"), ==, r->rc == 0);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "findings")), >=, 5);

@@ -22,16 +22,11 @@ static JsonNode *vh_json(const char *schema, int want_rc, const char *first, ...
 static JsonNode *vh_json(const char *schema, int want_rc, const char *first, ...)
 {
     g_autofree char *uri = host_uri();
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer) "-c");
-    g_ptr_array_add(argv, uri);
-    g_ptr_array_add(argv, (gpointer) "--json");
+    const char *prefix[] = { "-c", uri, "--json", NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
+    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
     g_autoptr(CmdResult) r = cmd_runv(NULL, NULL, (const char *const *)argv->pdata);
     g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
     g_test_message("virt-hostdev %s -> %d\n%s%s", line, r->rc, r->out, r->err);

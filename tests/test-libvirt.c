@@ -22,25 +22,12 @@ static CmdResult *vh(const char *first, ...) G_GNUC_NULL_TERMINATED;
 static CmdResult *vh(const char *first, ...)
 {
     g_autofree char *uri = host_uri();
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer) "-c");
-    g_ptr_array_add(argv, uri);
+    const char *prefix[] = { "-c", uri, NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
+    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
     return cmd_runv(NULL, NULL, (const char *const *)argv->pdata);
-}
-
-static JsonNode *parse_json(const char *text)
-{
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) error = NULL;
-    json_parser_load_from_data(parser, text, -1, &error);
-    g_assert_no_error(error);
-    return json_node_copy(json_parser_get_root(parser));
 }
 
 static guint count_lines(const char *text)
@@ -122,7 +109,7 @@ static void test_list_json(void)
 {
     g_autoptr(CmdResult) r = vh("--json", "list", NULL);
     cmd_assert_exit(r, 0);
-    g_autoptr(JsonNode) root = parse_json(r->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
     JsonObject *o = json_node_get_object(root);
     g_assert_true(g_str_has_prefix(json_object_get_string_member(o, "uri"), "test://"));
     JsonArray *devices = json_object_get_array_member(o, "devices");
@@ -196,7 +183,7 @@ static void test_show_json(void)
 {
     g_autoptr(CmdResult) r = vh("--json", "show", "03:00.1", NULL);
     cmd_assert_exit(r, 0);
-    g_autoptr(JsonNode) root = parse_json(r->out);
+    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
     JsonObject *o = json_node_get_object(root);
     g_assert_cmpstr(json_object_get_string_member(o, "name"), ==, "pci_0000_03_00_1");
     g_assert_false(json_object_get_boolean_member(o, "assignable"));

@@ -1,4 +1,5 @@
 #include "testutil.h"
+#include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
 #include <stdarg.h>
@@ -304,4 +305,27 @@ guint test_count(const char *haystack, const char *needle)
     for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
         n++;
     return n;
+}
+
+GPtrArray *test_argv_va(const char *const *prefix, const char *first, va_list ap)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    for (const char *const *p = prefix; p && *p; p++)
+        g_ptr_array_add(argv, (gpointer)*p);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer)a);
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
+JsonNode *test_parse_json_object(const char *text)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+    if (!json_parser_load_from_data(parser, text, -1, &error))
+        g_test_message("not JSON: %s\n%s", error->message, text);
+    g_assert_no_error(error);
+    JsonNode *root = json_parser_steal_root(parser);
+    g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
+    return root;
 }

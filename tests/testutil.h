@@ -53,3 +53,12 @@ void cmd_assert_contains(const char *haystack, const char *needle);
 void cmd_assert_lacks(const char *haystack, const char *needle);
 /* How many times NEEDLE occurs in HAYSTACK (overlapping too). */
 guint test_count(const char *haystack, const char *needle);
+
+/* PREFIX (NULL-terminated, or NULL) then FIRST and the rest of AP up to NULL,
+ * as a NULL-terminated argument vector (strings borrowed). */
+GPtrArray *test_argv_va(const char *const *prefix, const char *first, va_list ap);
+
+/* Parse TEXT as a JSON document whose root is an object (the test fails
+ * otherwise); free with json_node_unref. */
+typedef struct _JsonNode JsonNode;
+JsonNode *test_parse_json_object(const char *text);
