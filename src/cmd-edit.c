@@ -293,22 +293,6 @@ static gboolean check_not_held(DomainEdit *de, GPtrArray *devices, GError **erro
     return TRUE;
 }
 
-/* Give back what this run detached; used on every failure after a detach. */
-static void roll_back_detach(DomainEdit *de)
-{
-    for (guint i = de->detached->len; i > 0; i--) {
-        const Nodedev *dev = de->detached->pdata[i - 1];
-        g_autofree char *label = nodedev_label(dev);
-        g_autoptr(GError) err = NULL;
-        if (de->host.virt->nodedev_reattach(de->host.conn, dev->name, &err))
-            cli_note("gave %s back to the host", label);
-        else
-            cli_note("could not give %s back to the host: %s (run: virt-hostdev reattach %s)", label, err->message,
-                     label);
-    }
-    g_ptr_array_set_size(de->detached, 0);
-}
-
 /* Test seam: a command run between the edit and the define, so that a test
  * can change the definition underneath us (the race the re-read catches). */
 static void run_before_define_hook(void)
@@ -544,7 +528,7 @@ rollback:
         if (!de.host.virt->device_detach(de.host.conn, de.dom->uuid, live_done->pdata[i], VIRT_AFFECT_LIVE, &err))
             cli_note("could not undo the live attach: %s", err->message);
     }
-    roll_back_detach(&de);
+    host_give_back(&de.host, de.detached, 0);
 out:
     if (edit.match.guest_addrs)
         g_array_unref(edit.match.guest_addrs);

@@ -213,6 +213,21 @@ void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean gr
 }
 
 
+void host_give_back(Host *host, GPtrArray *detached, guint from)
+{
+    for (guint i = detached->len; i > from; i--) {
+        const Nodedev *dev = detached->pdata[i - 1];
+        g_autofree char *label = nodedev_label(dev);
+        g_autoptr(GError) err = NULL;
+        if (host->virt->nodedev_reattach(host->conn, dev->name, &err))
+            cli_note("gave %s back to the host", label);
+        else
+            cli_note("could not give %s back to the host: %s (run: virt-hostdev reattach %s)", label, err->message,
+                     label);
+    }
+    g_ptr_array_set_size(detached, from);
+}
+
 gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError **error)
 {
     guint first = detached->len;
@@ -224,17 +239,8 @@ gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError
             continue;
         }
         if (!host->virt->nodedev_detach(host->conn, dev->name, "vfio", error)) {
-            /* roll back this call's own work, newest first */
-            for (guint j = detached->len; j > first; j--) {
-                Nodedev *done = detached->pdata[j - 1];
-                g_autoptr(GError) err = NULL;
-                g_autofree char *done_label = nodedev_label(done);
-                if (host->virt->nodedev_reattach(host->conn, done->name, &err))
-                    cli_note("gave %s back to the host", done_label);
-                else
-                    cli_note("could not give %s back to the host: %s", done_label, err->message);
-                g_ptr_array_remove_index(detached, j - 1);
-            }
+            /* roll back this call's own work */
+            host_give_back(host, detached, first);
             return FALSE;
         }
         cli_note("detached %s from %s", label, dev->driver ? dev->driver : "no driver");
