@@ -72,14 +72,6 @@ typedef struct {
 extern EditCli edit_cli;
 extern const GOptionEntry edit_entries[];
 
-/* One DEVICE argument -> a model: XML files and stdin read, addresses and
- * ids parsed; a node-device name gives a model holding just the name. */
-Nodedev *cli_spec_model(const char *spec, gboolean *stdin_used, GError **error);
-/* DEVICE arguments -> Nodedev* models (files read, names looked up). With
- * ALL_FUNCTIONS, functions of the same slot listed in a device's IOMMU group
- * are added. */
-GPtrArray *cli_resolve_devices(char **specs, gboolean all_functions, GError **error);
-
 void cli_print_verb_help(const VerbDef *verb, FILE *out);
 void cli_print_help(FILE *out);
 /* "did you mean" for a mistyped word among CANDIDATES (NULL if none close). */

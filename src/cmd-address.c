@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "errors.h"
+#include "resolve.h"
 
 static char *opt_format;
 
@@ -54,6 +55,28 @@ static void address_json(VhJson *b, const PciAddr *a)
     vh_json_end_object(b);
 }
 
+/* The PCI address of each DEVICE argument. */
+static gboolean device_addresses(Host *host, char **args, GArray *addrs, GError **error)
+{
+    g_autoptr(GPtrArray) devices = resolve_devices_open(host, args, 0, error);
+    if (devices == NULL)
+        return FALSE;
+    for (guint i = 0; i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        if (dev->problem) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+            return FALSE;
+        }
+        if (dev->kind != NODEDEV_PCI) {
+            g_autofree char *label = nodedev_label(dev);
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s (%s) has no PCI address", args[i], label);
+            return FALSE;
+        }
+        g_array_append_val(addrs, dev->pci);
+    }
+    return TRUE;
+}
+
 static int run_address(char **args, GError **error)
 {
     PciFormat format = PCI_FORMAT_PCI;
@@ -75,22 +98,11 @@ static int run_address(char **args, GError **error)
             return VH_EXIT_USAGE;
         g_array_append_val(addrs, a);
     } else {
-        g_autoptr(GPtrArray) devices = cli_resolve_devices(args, FALSE, error);
-        if (devices == NULL)
-            return VH_EXIT_USAGE;
-        for (guint i = 0; i < devices->len; i++) {
-            const Nodedev *dev = devices->pdata[i];
-            if (dev->problem) {
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
-                return VH_EXIT_USAGE;
-            }
-            if (dev->kind != NODEDEV_PCI) {
-                g_autofree char *label = nodedev_label(dev);
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s (%s) has no PCI address", args[i], label);
-                return VH_EXIT_USAGE;
-            }
-            g_array_append_val(addrs, dev->pci);
-        }
+        Host host = { 0 };
+        gboolean ok = device_addresses(&host, args, addrs, error);
+        host_clear(&host);
+        if (!ok)
+            return vh_error_exit_code(*error);
     }
 
     g_autoptr(GString) out = g_string_new(NULL);

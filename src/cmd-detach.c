@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "host.h"
+#include "resolve.h"
 
 static struct {
     gboolean group;
@@ -39,7 +40,7 @@ static int run_detach(char **args, GError **error)
         host_clear(&host);
         return VH_EXIT_FAILED;
     }
-    g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
+    g_autoptr(GPtrArray) named = resolve_devices(&host, args, 0, error);
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
     g_autoptr(GPtrArray) detached = g_ptr_array_new();
     gboolean ok = set && host_detach(&host, set, detached, error);
@@ -54,7 +55,7 @@ static int run_reattach(char **args, GError **error)
         host_clear(&host);
         return VH_EXIT_FAILED;
     }
-    g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
+    g_autoptr(GPtrArray) named = resolve_devices(&host, args, 0, error);
     /* giving back part of a group is always allowed: it only fails the guest */
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, TRUE, error) : NULL;
     gboolean ok = set && host_reattach(&host, set, opt.reset, error);

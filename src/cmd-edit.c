@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "host.h"
+#include "resolve.h"
 #include "validate.h"
 
 static struct {
@@ -482,7 +483,8 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
          * hostdev for hardware that does not exist */
         if (pool_opt.pci_alias && !(device_args && device_args[0]))
             owned = g_ptr_array_new();
-        else if (!(owned = host_resolve_devices(&de.host, device_args, hostdev_cli.all_functions, error)))
+        else if (!(owned = resolve_devices(&de.host, device_args,
+                                           hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error)))
             goto out;
         if (pool_opt.pci_alias) {
             if (!pick_from_pool(&de, owned, error))
@@ -493,7 +495,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
             goto out;
     } else if (device_args && device_args[0]) {
         /* stale entries whose host device is gone can still be removed */
-        owned = cli_resolve_devices(device_args, FALSE, error);
+        owned = resolve_devices(&de.host, device_args, RESOLVE_AS_GIVEN, error);
         if (owned == NULL)
             goto out;
     }
@@ -556,17 +558,21 @@ static int run_edit(EditKind kind, char **args, GError **error)
     if (domain) {
         ok = edit_domain(&edit, domain, device_args, error);
     } else {
+        Host host = { 0 };
         g_autoptr(GPtrArray) devices = NULL;
         gboolean named = device_args && device_args[0];
+        ResolveFlags flags = kind == EDIT_REMOVE ? RESOLVE_AS_GIVEN
+                           : hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0;
         ok = TRUE;
         if (kind == EDIT_ADD || named)
-            ok = (devices = cli_resolve_devices(device_args, hostdev_cli.all_functions, error)) != NULL;
+            ok = (devices = resolve_devices_open(&host, device_args, flags, error)) != NULL;
         edit.devices = devices;
         if (ok && kind == EDIT_REMOVE)
             ok = remove_match_init(&edit, error);
         ok = ok && edit_file(&edit, error);
         if (edit.match.guest_addrs)
             g_array_unref(edit.match.guest_addrs);
+        host_clear(&host);
     }
     hostdev_opts_clear(&opts);
     return ok ? VH_EXIT_OK : vh_error_exit_code(*error);

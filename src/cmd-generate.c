@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "pciaddr.h"
+#include "resolve.h"
 #include "template.h"
 #include "validate.h"
 #include "virt-loader.h"
@@ -177,12 +178,15 @@ static char *generate_domain(const GenSpec *spec, const HostdevOpts *opts, const
     if (dd == NULL)
         return NULL;
     if (gen.hostdevs) {
-        g_autoptr(GPtrArray) devices = cli_resolve_devices(gen.hostdevs, hostdev_cli.all_functions, error);
-        if (devices == NULL)
-            return NULL;
+        Host host = { 0 };
+        g_autoptr(GPtrArray) devices = resolve_devices_open(
+            &host, gen.hostdevs, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);
         g_autoptr(GString) notes = g_string_new(NULL);
-        if (!domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, notes, NULL, error)) {
-            if ((*error)->code == VH_ERROR_INPUT)
+        gboolean added = devices && domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, notes,
+                                                NULL, error);
+        host_clear(&host);
+        if (!added) {
+            if (devices && (*error)->code == VH_ERROR_INPUT)
                 g_prefix_error(error, "%s: ", tmpl_what);
             return NULL;
         }

@@ -1,6 +1,7 @@
 /* hostdev DEVICE…: print the <hostdev> / <interface> blocks */
 #include "cli.h"
 #include "errors.h"
+#include "resolve.h"
 
 static const GOptionEntry *const hostdev_options[] = { hostdev_entries, NULL };
 
@@ -10,13 +11,15 @@ static int run_hostdev(char **args, GError **error)
     GuestPlacement placement;
     if (!hostdev_cli_parse(&opts, &placement, error))
         return VH_EXIT_USAGE;
-    g_autoptr(GPtrArray) devices = cli_resolve_devices(args, hostdev_cli.all_functions, error);
-    if (devices == NULL) {
-        hostdev_opts_clear(&opts);
-        return VH_EXIT_USAGE;
-    }
-    g_autoptr(GPtrArray) blocks = hostdev_render(devices, &opts, &placement, hostdev_cli.all_functions, error);
+    Host host = { 0 };
+    g_autoptr(GPtrArray) devices =
+        resolve_devices_open(&host, args, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);
+    g_autoptr(GPtrArray) blocks =
+        devices ? hostdev_render(devices, &opts, &placement, hostdev_cli.all_functions, error) : NULL;
     hostdev_opts_clear(&opts);
+    host_clear(&host);  /* the array outlives it: only its length is read */
+    if (devices == NULL)
+        return vh_error_exit_code(*error);
     if (blocks == NULL)
         return VH_EXIT_FAILED;
     if (hostdev_cli.all_functions && placement.mode == GUEST_NONE && devices->len > 1)

@@ -7,6 +7,7 @@
 #include "aliases.h"
 #include "cli.h"
 #include "errors.h"
+#include "resolve.h"
 
 static struct {
     char *alias;
@@ -107,6 +108,8 @@ static gboolean check_device(const Nodedev *dev, const char *spec, GError **erro
     return TRUE;
 }
 
+static int write_config(GPtrArray *devices, char **args, guint count, GError **error);
+
 static int run_nova_config(char **args, GError **error)
 {
     if (nova.alias == NULL) {
@@ -132,9 +135,16 @@ static int run_nova_config(char **args, GError **error)
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--flavor-property: expected a flavor name or id");
         return VH_EXIT_USAGE;
     }
-    g_autoptr(GPtrArray) devices = cli_resolve_devices(args, FALSE, error);
-    if (devices == NULL)
-        return vh_error_exit_code(*error);
+    Host host = { 0 };
+    g_autoptr(GPtrArray) devices = resolve_devices_open(&host, args, 0, error);
+    int rc = devices ? write_config(devices, args, count, error) : vh_error_exit_code(*error);
+    host_clear(&host);
+    return rc;
+}
+
+/* The [pci] lines (or JSON) for DEVICES, named by ARGS. */
+static int write_config(GPtrArray *devices, char **args, guint count, GError **error)
+{
     for (guint i = 0; i < devices->len; i++) {
         const Nodedev *dev = devices->pdata[i];
         if (!check_device(dev, args[i], error))

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "host.h"
+#include "resolve.h"
 
 static const GOptionEntry *const show_options[] = { NULL };
 
@@ -193,7 +194,7 @@ static int run_show(char **args, GError **error)
     if (offline) {
         /* a node-device dump says all there is to say about one device */
         gboolean stdin_used = FALSE;
-        Nodedev *model = cli_spec_model(args[0], &stdin_used, error);
+        Nodedev *model = resolve_offline(args[0], &stdin_used, error);
         if (model == NULL)
             return vh_error_exit_code(*error);
         offline_inv = inventory_new();
@@ -204,7 +205,7 @@ static int run_show(char **args, GError **error)
             host_clear(&host);
             return VH_EXIT_FAILED;
         }
-        g_autoptr(GPtrArray) found = host_resolve_devices(&host, args, FALSE, error);
+        g_autoptr(GPtrArray) found = resolve_devices(&host, args, 0, error);
         if (found == NULL) {
             host_clear(&host);
             return vh_error_exit_code(*error);

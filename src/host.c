@@ -40,56 +40,15 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
 void host_clear(Host *host)
 {
     g_clear_pointer(&host->inv, inventory_free);
+    g_clear_pointer(&host->kept, g_ptr_array_unref);
 }
 
-static Nodedev *resolve_one(Host *host, const char *spec, gboolean *stdin_used, GError **error)
+Nodedev *host_keep(Host *host, Nodedev *dev)
 {
-    g_autoptr(Nodedev) model = cli_spec_model(spec, stdin_used, error);
-    if (model == NULL)
-        return NULL;
-    Nodedev *dev = inventory_find(host->inv, model);
-    if (dev == NULL) {
-        g_autofree char *uri = host->virt->uri(host->conn);
-        g_autofree char *label = model->kind == NODEDEV_OTHER ? g_strdup(spec) : nodedev_label(model);
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "no device %s on %s (see virt-hostdev list)", label, uri);
-    }
+    if (host->kept == NULL)
+        host->kept = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    g_ptr_array_add(host->kept, dev);
     return dev;
-}
-
-GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error)
-{
-    g_autoptr(GPtrArray) devices = g_ptr_array_new();
-    gboolean stdin_used = FALSE;
-    if (specs == NULL || specs[0] == NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "no DEVICE given");
-        return NULL;
-    }
-    for (char **s = specs; *s; s++) {
-        Nodedev *dev = resolve_one(host, *s, &stdin_used, error);
-        if (dev == NULL)
-            return NULL;
-        if (g_ptr_array_find(devices, dev, NULL)) {
-            g_autofree char *label = nodedev_label(dev);
-            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "device %s is named twice", label);
-            return NULL;
-        }
-        g_ptr_array_add(devices, dev);
-    }
-    if (!all_functions)
-        return g_steal_pointer(&devices);
-    /* the host's other functions of each slot, in address order */
-    GPtrArray *all = inventory_devices(host->inv);
-    guint given = devices->len;
-    for (guint i = 0; i < given; i++) {
-        const Nodedev *dev = devices->pdata[i];
-        for (guint j = 0; dev->kind == NODEDEV_PCI && j < all->len; j++) {
-            Nodedev *fn = all->pdata[j];
-            if (fn->kind == NODEDEV_PCI && pci_addr_same_slot(&fn->pci, &dev->pci) &&
-                !g_ptr_array_find(devices, fn, NULL))
-                g_ptr_array_add(devices, fn);
-        }
-    }
-    return g_steal_pointer(&devices);
 }
 
 /* The address column: PCI address, USB bus.device, mdev UUID. */

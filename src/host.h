@@ -10,9 +10,12 @@
 #include "virt-loader.h"
 
 typedef struct {
-    const VirtBackend *virt;
+    const VirtBackend *virt;  /* NULL: no connection (offline) */
     VirtConn *conn;
     Inventory *inv;
+    /* devices the resolver made that the inventory does not hold (offline
+     * models, devices looked up by name outside a filtered listing) */
+    GPtrArray *kept;
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
@@ -20,11 +23,8 @@ typedef struct {
  * DOMAINS, which domain holds what. */
 gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error);
 void host_clear(Host *host);
-
-/* DEVICE arguments -> the host's devices (borrowed from the inventory).
- * With ALL_FUNCTIONS the other functions of each PCI slot come along. An
- * argument naming no device of this host is an error. */
-GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error);
+/* Keep DEV (taken) until host_clear; returns it. */
+Nodedev *host_keep(Host *host, Nodedev *dev);
 
 /* Table cells: PCI address / USB bus.device / mdev UUID; vendor:product;
  * vendor and product names. NULL when unknown. */

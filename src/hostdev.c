@@ -21,14 +21,15 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
 {
     g_autofree char *label = nodedev_label(dev);
 
-    if (dev->kind == NODEDEV_OTHER) {
-        g_autofree char *cap = vh_error_quote(dev->capability ? dev->capability : "?");
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s is a '%s' node device, not a PCI, USB or mdev device that can be passed through", label, cap);
-        return FALSE;
-    }
     if (dev->problem) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+        return FALSE;
+    }
+    if (dev->kind == NODEDEV_OTHER && !dev->is_scsi) {
+        g_autofree char *cap = vh_error_quote(dev->capability ? dev->capability : "?");
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
+                    "%s is a '%s' node device, not a PCI, USB, mdev or SCSI device that can be passed through",
+                    label, cap);
         return FALSE;
     }
     if (opts->interface && dev->kind != NODEDEV_PCI) {
@@ -172,12 +173,24 @@ char *hostdev_format(const HostdevBlock *b, const HostdevOpts *opts, const char 
     } else if (dev->kind == NODEDEV_USB) {
         emit(&e, 0, "<hostdev mode='subsystem' type='usb' managed='%s'>", managed);
         emit(&e, 1, "<source>");
+        /* libvirt matches every field given: ids and bus.device together
+         * pick one of two identical sticks and still check what it is */
         if (dev->usb_has_ids) {
             emit(&e, 2, "<vendor id='0x%04x'/>", dev->vendor_id);
             emit(&e, 2, "<product id='0x%04x'/>", dev->product_id);
-        } else {
-            emit(&e, 2, "<address bus='%u' device='%u'/>", dev->usb_bus, dev->usb_device);
         }
+        if (dev->usb_has_busdev)
+            emit(&e, 2, "<address bus='%u' device='%u'/>", dev->usb_bus, dev->usb_device);
+        emit(&e, 1, "</source>");
+        emit_guest_info(&e, b, opts);
+        emit(&e, 0, "</hostdev>");
+    } else if (dev->is_scsi) {
+        /* managed='no' as virt-xml writes: a SCSI device is not detached
+         * from a host driver, its sg node is opened where it is */
+        emit(&e, 0, "<hostdev mode='subsystem' type='scsi' managed='no'>");
+        emit(&e, 1, "<source>");
+        emit(&e, 2, "<adapter name='scsi_host%u'/>", dev->scsi_host);
+        emit(&e, 2, "<address bus='%u' target='%u' unit='%u'/>", dev->scsi_bus, dev->scsi_target, dev->scsi_unit);
         emit(&e, 1, "</source>");
         emit_guest_info(&e, b, opts);
         emit(&e, 0, "</hostdev>");

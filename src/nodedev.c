@@ -258,6 +258,19 @@ static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GEr
     return TRUE;
 }
 
+/* A SCSI device with an unusable address stays a (listed) node device that
+ * cannot be passed through: one odd disk must not hide the host. */
+static void parse_scsi_cap(Nodedev *dev, xmlNode *cap, const char *what)
+{
+    g_autoptr(GError) err = NULL;
+    dev->is_scsi = read_decimal_child(cap, "host", G_MAXINT, &dev->scsi_host, what, &err) &&
+                   read_decimal_child(cap, "bus", G_MAXINT, &dev->scsi_bus, what, &err) &&
+                   read_decimal_child(cap, "target", G_MAXINT, &dev->scsi_target, what, &err) &&
+                   read_decimal_child(cap, "lun", G_MAXINT, &dev->scsi_unit, what, &err);
+    if (!dev->is_scsi)
+        dev->problem = g_strdup(err->message);
+}
+
 Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error)
 {
     if (!vh_xml_is(device, "device")) {
@@ -288,6 +301,8 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
     } else if (g_strcmp0(dev->capability, "mdev") == 0) {
         dev->kind = NODEDEV_MDEV;
         ok = parse_mdev_cap(dev, cap, what, error);
+    } else if (g_strcmp0(dev->capability, "scsi") == 0) {
+        parse_scsi_cap(dev, cap, what);
     }
     return ok ? g_steal_pointer(&dev) : NULL;
 }
@@ -365,6 +380,9 @@ char *nodedev_label(const Nodedev *dev)
     case NODEDEV_MDEV:
         return g_strdup_printf("mdev %s", dev->uuid);
     case NODEDEV_OTHER:
+        if (dev->is_scsi)
+            return g_strdup_printf("scsi %u:%u:%u:%u", dev->scsi_host, dev->scsi_bus, dev->scsi_target,
+                                   dev->scsi_unit);
         break;
     }
     return vh_error_quote(dev->name ? dev->name : "?");

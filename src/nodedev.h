@@ -48,6 +48,12 @@ typedef struct {
     /* mdev */
     char *uuid;
     char *mdev_type;
+
+    /* SCSI device (kind NODEDEV_OTHER, capability "scsi"): the adapter
+     * scsi_host<scsi_host> and the address on it, as <hostdev type='scsi'>
+     * names it */
+    gboolean is_scsi;
+    guint scsi_host, scsi_bus, scsi_target, scsi_unit;
 } Nodedev;
 
 Nodedev *nodedev_new(NodedevKind kind);
@@ -77,7 +83,8 @@ DevSpecKind devspec_classify(const char *spec);
  * (every kind except XML and NODEDEV_NAME). */
 Nodedev *nodedev_from_spec(const char *spec, GError **error);
 
-/* Short human label, e.g. "0000:03:00.0", "usb 046d:c52b", "mdev 4b20…". */
+/* Short human label, e.g. "0000:03:00.0", "usb 046d:c52b", "mdev 4b20…",
+ * "scsi 0:0:0:0" (host:bus:target:lun, as lsscsi). */
 char *nodedev_label(const Nodedev *dev);
 /* gpu, audio, net, storage, usb-controller, serial-bus, bridge, other… */
 const char *nodedev_class_name(const Nodedev *dev);
