@@ -58,7 +58,7 @@ static void address_json(VhJson *b, const PciAddr *a)
 /* The PCI address of each DEVICE argument. */
 static gboolean device_addresses(Host *host, char **args, GArray *addrs, GError **error)
 {
-    g_autoptr(GPtrArray) devices = resolve_devices_open(host, args, 0, error);
+    g_autoptr(GPtrArray) devices = resolve_devices_open(host, args, RESOLVE_REPEATS, error);
     if (devices == NULL)
         return FALSE;
     for (guint i = 0; i < devices->len; i++) {

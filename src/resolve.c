@@ -53,14 +53,18 @@ static gboolean parses_offline(const char *spec)
     return dev != NULL;
 }
 
-gboolean resolve_needs_host(char **specs)
+/* The first of SPECS that only libvirt can resolve, or NULL. */
+static const char *needs_lookup(char **specs)
 {
-    if (global_opts.connect)
-        return TRUE;
     for (char **s = specs; s && *s; s++)
         if (is_name(*s) && !parses_offline(*s))
-            return TRUE;
-    return FALSE;
+            return *s;
+    return NULL;
+}
+
+gboolean resolve_needs_host(char **specs)
+{
+    return global_opts.connect || needs_lookup(specs);
 }
 
 static void no_device(Host *host, const char *label, GError **error)
@@ -82,7 +86,8 @@ static Nodedev *lookup_name(Host *host, const char *name, GError **error)
     if (xml == NULL) {
         if (not_found) {
             g_autofree char *quoted = vh_error_quote(name);
-            no_device(host, quoted, error);
+            g_autofree char *label = g_strdup_printf("'%s'", quoted);
+            no_device(host, label, error);
         } else {
             g_propagate_error(error, g_steal_pointer(&err));
         }
@@ -238,7 +243,7 @@ GPtrArray *resolve_devices(Host *host, char **specs, ResolveFlags flags, GError 
         if (dev == NULL)
             return NULL;
         /* two names of one device, e.g. an interface and its PCI function */
-        if (g_ptr_array_find(devices, dev, NULL)) {
+        if (!(flags & RESOLVE_REPEATS) && g_ptr_array_find(devices, dev, NULL)) {
             g_autofree char *label = nodedev_label(dev);
             g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "device %s is named twice", label);
             return NULL;
@@ -258,8 +263,10 @@ GPtrArray *resolve_devices_open(Host *host, char **specs, ResolveFlags flags, GE
 {
     if (specs && specs[0] && resolve_needs_host(specs)) {
         if (!host_open(host, NULL, FALSE, error)) {
-            if (global_opts.connect == NULL)
-                g_prefix_error(error, "looking up a device name needs libvirt: ");
+            if (global_opts.connect == NULL) {
+                g_autofree char *name = vh_error_quote(needs_lookup(specs));
+                g_prefix_error(error, "looking up '%s' needs libvirt: ", name);
+            }
             return NULL;
         }
     }

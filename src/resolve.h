@@ -20,6 +20,8 @@ typedef enum {
      * host has them or not (remove: a stale source whose device is gone);
      * names are still looked up */
     RESOLVE_AS_GIVEN = 1 << 1,
+    /* one device may be named more than once (address prints each) */
+    RESOLVE_REPEATS = 1 << 2,
 } ResolveFlags;
 
 /* One DEVICE argument without libvirt: XML read (stdin at most once, see

@@ -453,10 +453,11 @@ static void test_unknown_name_form(void)
     bad_argument("pci_zz_03_00_0", 2);
     bad_argument("mdev_not-a-uuid", 2);
     bad_argument("03:00", 2);
-    /* a node-device name libvirt (the test driver here) does not know */
+    /* a node-device name libvirt (the test driver here) does not know:
+     * unreadable input, like an unknown address */
     put("guest.xml", fixture(GUEST_FIXTURE));
-    refused(1, "'no-such-device'", "hostdev", "no-such-device");
-    refused(1, "'no-such-device'", "add", "--file", "guest.xml", "-i", "no-such-device");
+    refused(2, "no device 'no-such-device' on test:///default", "hostdev", "no-such-device");
+    refused(2, "no device 'no-such-device' on test:///default", "add", "--file", "guest.xml", "-i", "no-such-device");
     /* not a node device at all */
     put("bad.xml", fixture("nodedev/net_enp3s0_00_1b_21_aa_bb_cc.xml"));
     refused(2, "net_enp3s0", "hostdev", "bad.xml");

@@ -1012,7 +1012,8 @@ static void test_module_missing(void)
 static void test_module_unknown_device(void)
 {
     g_autoptr(CmdResult) r = run("hostdev", "no_such_device", "-c", "test:///default", NULL);
-    assert_error(r, 1, "'no_such_device'", NULL);
+    /* exit 2 as for an unknown address: the input names nothing there */
+    assert_error(r, 2, "no device 'no_such_device' on test:///default", NULL);
 }
 
 /* ---------------------------------------------------------------- main */
