@@ -103,6 +103,40 @@ static void test_usb_and_mdev(void)
     g_assert_nonnull(strstr(out, "type='mdev' model='vfio-pci'"));
 }
 
+/* A SCSI disk as virt-xml gives it: its adapter from <host>, never managed. */
+static void test_scsi(void)
+{
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    opts.boot_order = 1;
+    g_assert_true(hostdev_alias_normalize("disk1", &opts.alias, NULL));
+    g_autoptr(GPtrArray) devs = devices_of("scsi_2_0_1_3", NULL);
+    g_autofree char *out = render(devs, &opts, NULL, FALSE);
+    test_assert_golden_xml("hostdev/scsi.xml", out);
+    g_assert_nonnull(strstr(out, "<hostdev mode='subsystem' type='scsi' managed='no'>\n  <source>\n"
+                                 "    <adapter name='scsi_host2'/>\n"
+                                 "    <address bus='0' target='1' unit='3'/>\n  </source>"));
+    g_autofree char *label = nodedev_label(devs->pdata[0]);
+    g_assert_cmpstr(label, ==, "scsi 2:0:1:3");
+    hostdev_opts_clear(&opts);
+}
+
+/* A SCSI device whose address is unusable is kept (a host listing shows
+ * it) but refused with the field named. */
+static void test_scsi_bad_address(void)
+{
+    const char *xml = "<device><name>scsi_2_0_1_x</name><capability type='scsi'><host>2</host><bus>0</bus>"
+                      "<target>1</target><lun>x</lun></capability></device>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Nodedev) dev = nodedev_parse(xml, strlen(xml), "bad scsi", &error);
+    g_assert_no_error(error);
+    g_assert_false(dev->is_scsi);
+    HostdevOpts opts;
+    hostdev_opts_init(&opts);
+    g_assert_false(hostdev_check(dev, &opts, &error));
+    g_assert_nonnull(strstr(error->message, "<lun>"));
+}
+
 static void test_interface(void)
 {
     HostdevOpts opts;
@@ -151,6 +185,11 @@ static void test_schema_rejects(void)
         "<interface type='hostdev'><source><address type='pci' domain='0x0000' bus='0x03' slot='0x10' "
         "function='0x0'/></source><vlan><tag id='5000'/></vlan></interface>",
         "<disk/>",
+        /* libvirt's driveBus has two digits; SCSI is never managed */
+        "<hostdev mode='subsystem' type='scsi' managed='no'><source><adapter name='scsi_host0'/>"
+        "<address bus='100' target='0' unit='0'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='scsi' managed='yes'><source><adapter name='scsi_host0'/>"
+        "<address bus='0' target='0' unit='0'/></source></hostdev>",
     };
     for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_autoptr(GError) error = NULL;
@@ -227,6 +266,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hostdev/pci/every-option", test_pci_every_option);
     g_test_add_func("/hostdev/pci/multifunction", test_multifunction);
     g_test_add_func("/hostdev/usb-mdev", test_usb_and_mdev);
+    g_test_add_func("/hostdev/scsi", test_scsi);
+    g_test_add_func("/hostdev/scsi/bad-address", test_scsi_bad_address);
     g_test_add_func("/hostdev/interface", test_interface);
     g_test_add_func("/hostdev/refusals", test_refusals);
     g_test_add_func("/hostdev/schema/rejects", test_schema_rejects);
