@@ -144,8 +144,10 @@ static Nodedev *passthrough_device(Host *host, const char *spec, Nodedev *dev, G
             return NULL;
         }
     }
-    g_autofree char *label = nodedev_label(cur);
-    cli_note("%s is an interface of %s", spec, label);
+    if (global_opts.verbose) {
+        g_autofree char *label = nodedev_label(cur);
+        cli_note("%s is an interface of %s", spec, label);
+    }
     return cur;
 }
 
