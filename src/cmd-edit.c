@@ -8,7 +8,6 @@
 #include "domedit.h"
 #include "errors.h"
 #include "fileio.h"
-#include "host.h"
 #include "resolve.h"
 #include "validate.h"
 
@@ -484,7 +483,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
         if (pool_opt.pci_alias && !(device_args && device_args[0]))
             owned = g_ptr_array_new();
         else if (!(owned = resolve_devices(&de.host, device_args,
-                                           hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error)))
+                                           edit.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error)))
             goto out;
         if (pool_opt.pci_alias) {
             if (!pick_from_pool(&de, owned, error))
@@ -561,8 +560,7 @@ static int run_edit(EditKind kind, char **args, GError **error)
         Host host = { 0 };
         g_autoptr(GPtrArray) devices = NULL;
         gboolean named = device_args && device_args[0];
-        ResolveFlags flags = kind == EDIT_REMOVE ? RESOLVE_AS_GIVEN
-                           : hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0;
+        ResolveFlags flags = kind == EDIT_REMOVE ? RESOLVE_AS_GIVEN : edit.all_functions ? RESOLVE_ALL_FUNCTIONS : 0;
         ok = TRUE;
         if (kind == EDIT_ADD || named)
             ok = (devices = resolve_devices_open(&host, device_args, flags, error)) != NULL;

@@ -11,24 +11,8 @@
 
 #include "testutil.h"
 
-static char *host_uri(void)
-{
-    g_autofree char *path = test_data_path("host.xml");
-    return g_strconcat("test://", path, NULL);
-}
-
 /* virt-hostdev -c URI ARGS... */
-static CmdResult *vh(const char *first, ...) G_GNUC_NULL_TERMINATED;
-static CmdResult *vh(const char *first, ...)
-{
-    g_autofree char *uri = host_uri();
-    const char *prefix[] = { "-c", uri, NULL };
-    va_list ap;
-    va_start(ap, first);
-    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
-    va_end(ap);
-    return cmd_runv(NULL, NULL, (const char *const *)argv->pdata);
-}
+#define vh(...) cmd_run_on("host.xml", __VA_ARGS__)
 
 static guint count_lines(const char *text)
 {

@@ -11,24 +11,8 @@
 #define MDEV_NAME "mdev_9f1c2d3e_4a5b_4c6d_8e7f_0a1b2c3d4e5f_0000_00_02_0"
 #define NET_NAME "net_eth4_90_e2_ba_11_22_33"
 
-static char *names_uri(void)
-{
-    g_autofree char *path = test_data_path("host-names.xml");
-    return g_strconcat("test://", path, NULL);
-}
-
 /* virt-hostdev -c URI ARGS... */
-static CmdResult *vh(const char *first, ...) G_GNUC_NULL_TERMINATED;
-static CmdResult *vh(const char *first, ...)
-{
-    g_autofree char *uri = names_uri();
-    const char *prefix[] = { "-c", uri, NULL };
-    va_list ap;
-    va_start(ap, first);
-    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
-    va_end(ap);
-    return cmd_runv(NULL, NULL, (const char *const *)argv->pdata);
-}
+#define vh(...) cmd_run_on("host-names.xml", __VA_ARGS__)
 
 static char *read_file(const char *path)
 {
@@ -205,7 +189,7 @@ static void test_usb_ambiguous_ids(void)
 
 static void test_unknown_name(void)
 {
-    g_autofree char *uri = names_uri();
+    g_autofree char *uri = test_driver_uri("host-names.xml");
     g_autofree char *needle = g_strdup_printf("no device 'pci_dead_beef' on %s", uri);
     g_autoptr(CmdResult) hostdev = vh("hostdev", "pci_dead_beef", NULL);
     cmd_assert_error(hostdev, 2, needle, NULL);

@@ -263,6 +263,23 @@ CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ..
     return r;
 }
 
+char *test_driver_uri(const char *host)
+{
+    g_autofree char *path = test_data_path(host);
+    return g_strconcat("test://", path, NULL);
+}
+
+CmdResult *cmd_run_on(const char *host, const char *first, ...)
+{
+    g_autofree char *uri = test_driver_uri(host);
+    const char *prefix[] = { "-c", uri, NULL };
+    va_list ap;
+    va_start(ap, first);
+    g_autoptr(GPtrArray) argv = test_argv_va(prefix, first, ap);
+    va_end(ap);
+    return cmd_runv(NULL, NULL, (const char *const *)argv->pdata);
+}
+
 void cmd_assert_exit(const CmdResult *r, int code)
 {
     if (r->rc != code)

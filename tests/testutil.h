@@ -45,6 +45,10 @@ CmdResult *cmd_run(const char *const *env, const char *in, const char *first, ..
 CmdResult *cmd_run_va(const char *const *env, const char *in, const char *first, va_list ap);
 /* The same with the arguments in a NULL-terminated array. */
 CmdResult *cmd_runv(const char *const *env, const char *in, const char *const *argv);
+/* The test-driver URI of tests/data/HOST (e.g. "host.xml"), and
+ * virt-hostdev -c that-URI FIRST... (NULL-terminated). */
+char *test_driver_uri(const char *host);
+CmdResult *cmd_run_on(const char *host, const char *first, ...) G_GNUC_NULL_TERMINATED;
 void cmd_assert_exit(const CmdResult *r, int code);
 /* exit CODE, nothing on stdout, one line "virt-hostdev: error: …" on stderr
  * containing each of the NULL-terminated NEEDLES */
