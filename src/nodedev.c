@@ -307,6 +307,40 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
     return ok ? g_steal_pointer(&dev) : NULL;
 }
 
+/* A decimal attribute of a SCSI address, as libvirt's parser reads it. */
+static gboolean scsi_attr(xmlNode *el, const char *name, guint *value)
+{
+    g_autofree char *text = vh_xml_prop(el, name);
+    return text && pci_attr_parse(text, NULL, G_MAXINT, value, NULL);
+}
+
+Nodedev *nodedev_scsi_source(xmlNode *hostdev)
+{
+    if (!vh_xml_is(hostdev, "hostdev") || !vh_xml_prop_is(hostdev, "type", "scsi") ||
+        vh_xml_prop_is(hostdev, "mode", "capabilities"))
+        return NULL;
+    xmlNode *source = vh_xml_child(hostdev, "source");
+    if (source == NULL || (xmlHasProp(source, BAD_CAST "protocol") && !vh_xml_prop_is(source, "protocol", "adapter")))
+        return NULL;
+    g_autofree char *adapter = vh_xml_prop(vh_xml_child(source, "adapter"), "name");
+    xmlNode *addr = vh_xml_child(source, "address");
+    g_autoptr(Nodedev) dev = nodedev_new(NODEDEV_OTHER);
+    if (adapter == NULL || !g_str_has_prefix(adapter, "scsi_host") ||
+        !pci_attr_parse(adapter + strlen("scsi_host"), NULL, G_MAXINT, &dev->scsi_host, NULL) || addr == NULL ||
+        !scsi_attr(addr, "bus", &dev->scsi_bus) || !scsi_attr(addr, "target", &dev->scsi_target) ||
+        !scsi_attr(addr, "unit", &dev->scsi_unit))
+        return NULL;
+    dev->capability = g_strdup("scsi");
+    dev->is_scsi = TRUE;
+    return g_steal_pointer(&dev);
+}
+
+gboolean nodedev_same_scsi(const Nodedev *a, const Nodedev *b)
+{
+    return a->is_scsi && b->is_scsi && a->scsi_host == b->scsi_host && a->scsi_bus == b->scsi_bus &&
+           a->scsi_target == b->scsi_target && a->scsi_unit == b->scsi_unit;
+}
+
 Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error)
 {
     g_autoptr(xmlDoc) doc = vh_xml_parse(data, len, what, error);

@@ -68,6 +68,14 @@ gboolean nodedev_read_address(xmlNode *el, gboolean all_required, PciAddr *addr,
 /* Parse a whole nodedev document (root <device>). */
 Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error);
 
+/* The source of a <hostdev type='scsi'> whose adapter is named
+ * scsi_host<N>, as a model (is_scsi); NULL for any other element or source
+ * (iSCSI, an adapter given by its parent's address). For the domain
+ * index's duplicate check: libvirt refuses one SCSI device twice. */
+Nodedev *nodedev_scsi_source(xmlNode *hostdev);
+/* Whether A and B are the same SCSI device (both is_scsi). */
+gboolean nodedev_same_scsi(const Nodedev *a, const Nodedev *b);
+
 /* How a DEVICE argument names a device (the design's "Naming a device"). */
 typedef enum {
     DEVSPEC_PCI_ADDRESS,   /* 0000:03:00.0 / 03:00.0 / pci_0000_03_00_0 */

@@ -4,6 +4,7 @@
 #include "errors.h"
 #include "nodedev.h"
 #include "testutil.h"
+#include "xmlutil.h"
 
 static Nodedev *load(const char *name)
 {
@@ -169,6 +170,54 @@ static void test_specs(void)
     g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
 }
 
+static void test_scsi(void)
+{
+    g_autoptr(Nodedev) dev = load("scsi_2_0_1_3");
+    g_assert_cmpint(dev->kind, ==, NODEDEV_OTHER);
+    g_assert_true(dev->is_scsi);
+    g_assert_cmpuint(dev->scsi_host, ==, 2);
+    g_assert_cmpuint(dev->scsi_bus, ==, 0);
+    g_assert_cmpuint(dev->scsi_target, ==, 1);
+    g_assert_cmpuint(dev->scsi_unit, ==, 3);
+    g_assert_null(dev->problem);
+}
+
+static Nodedev *scsi_source_of(const char *xml)
+{
+    g_autoptr(xmlDoc) doc = vh_xml_parse(xml, strlen(xml), "hostdev", NULL);
+    g_assert_nonnull(doc);
+    return nodedev_scsi_source(xmlDocGetRootElement(doc));
+}
+
+/* <hostdev type='scsi'> sources, for the duplicate check */
+static void test_scsi_source(void)
+{
+    g_autoptr(Nodedev) dev = load("scsi_2_0_1_3");
+    g_autoptr(Nodedev) same = scsi_source_of(
+        "<hostdev mode='subsystem' type='scsi' managed='no'><source><adapter name='scsi_host2'/>"
+        "<address bus='0' target='1' unit='3'/></source></hostdev>");
+    g_assert_nonnull(same);
+    g_assert_true(nodedev_same_scsi(same, dev));
+    g_autoptr(Nodedev) other = scsi_source_of(
+        "<hostdev mode='subsystem' type='scsi'><source protocol='adapter'><address bus='0' target='1' unit='4'/>"
+        "<adapter name='scsi_host2'/></source></hostdev>");
+    g_assert_nonnull(other);
+    g_assert_false(nodedev_same_scsi(other, dev));
+    const char *none[] = {
+        "<hostdev mode='subsystem' type='scsi'><source protocol='iscsi' name='iqn.2014-08.com.example:t/1'>"
+        "<host name='example.com'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='scsi'><source><adapter type='scsi_host'><parentaddr>"
+        "<address domain='0' bus='0' slot='0x17' function='0'/></parentaddr></adapter>"
+        "<address bus='0' target='1' unit='3'/></source></hostdev>",
+        "<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='3' slot='0' function='0'/>"
+        "</source></hostdev>",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(none); i++) {
+        g_autoptr(Nodedev) n = scsi_source_of(none[i]);
+        g_assert_null(n);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -178,6 +227,8 @@ int main(int argc, char **argv)
     g_test_add_func("/nodedev/mdev-types", test_mdev_types);
     g_test_add_func("/nodedev/usb", test_usb);
     g_test_add_func("/nodedev/other", test_other_device);
+    g_test_add_func("/nodedev/scsi", test_scsi);
+    g_test_add_func("/nodedev/scsi-source", test_scsi_source);
     g_test_add_func("/nodedev/bad-input", test_bad_input);
     g_test_add_func("/nodedev/out-of-range", test_out_of_range_kept_with_problem);
     g_test_add_func("/nodedev/specs", test_specs);
