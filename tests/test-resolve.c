@@ -113,6 +113,12 @@ static void test_scsi_block(void)
     g_autoptr(CmdResult) valid = cmd_run(NULL, NULL, "validate", "--file", file, NULL);
     cmd_assert_exit(valid, 0);
 
+    /* libvirt itself (define with VIR_DOMAIN_DEFINE_VALIDATE) takes the SCSI
+     * block and a USB source with ids and bus.device together */
+    g_autoptr(CmdResult) define = vh("add", "lab", "scsi_2_0_1_3", "usb_1_4", NULL);
+    cmd_assert_exit(define, 0);
+    cmd_assert_contains(define->err, "defined domain 'lab'");
+
     /* the adapter itself is not a device to pass */
     g_autoptr(CmdResult) adapter = vh("hostdev", "scsi_host2", NULL);
     cmd_assert_error(adapter, 2, "scsi_host2", "'scsi_host' node device", NULL);
