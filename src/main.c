@@ -2,7 +2,6 @@
  * tools/kmod.c). Each verb's file owns its options and does the work through
  * the core modules. */
 #include <locale.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,7 +106,6 @@ static gboolean parse_options(const VerbDef *verb, char ***argv, GError **error)
 
 int main(int argc, char **argv)
 {
-    mallopt(M_MXFAST, 0);
     setlocale(LC_ALL, "");
     g_set_prgname("virt-hostdev");
 

@@ -76,7 +76,7 @@ static char *xml_message_line(const char *message)
     return g_string_free(out, FALSE);
 }
 
-xmlDoc *vh_xml_parse_opts(const char *data, gsize len, const char *what, int extra, GError **error)
+xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
 {
     vh_xml_init();
     if (len == 0) {
@@ -108,7 +108,7 @@ xmlDoc *vh_xml_parse_opts(const char *data, gsize len, const char *what, int ext
      * parser keeps its depth and size limits) */
     xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                    XML_PARSE_NOCDATA | extra);
+                                    XML_PARSE_NOCDATA);
     /* belt and braces, should a libxml2 version call the hook elsewhere:
      * a DTD that ended up with declarations or an external identifier */
     if (guard.verdict == DOCTYPE_OK && doc && doc->intSubset &&
@@ -328,9 +328,4 @@ guint vh_xml_line(const xmlNode *node)
 {
     long line = xmlGetLineNo(node);
     return line > 0 ? (guint)line : 0;
-}
-
-xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
-{
-    return vh_xml_parse_opts(data, len, what, 0, error);
 }

@@ -20,7 +20,6 @@ void vh_xml_silence_structured(void *ctx, const xmlError *err);
 /* Parse DATA with network access, DTD loading and entity substitution off;
  * documents declaring entities are refused. WHAT names the input in errors. */
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error);
-xmlDoc *vh_xml_parse_opts(const char *data, gsize len, const char *what, int extra, GError **error);
 
 /* Byte range of one element in the text it was parsed from. */
 typedef struct {
