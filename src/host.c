@@ -15,12 +15,20 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
     if (devices == NULL)
         return FALSE;
     host->inv = inventory_new();
+    g_autofree const char **texts = g_new(const char *, devices->len + 1);
+    g_autofree const char **names = g_new(const char *, devices->len + 1);
     for (guint i = 0; i < devices->len; i++) {
-        const VirtNodedevXml *d = devices->pdata[i];
-        g_autoptr(GError) err = NULL;
+        texts[i] = ((const VirtNodedevXml *)devices->pdata[i])->xml;
+        names[i] = ((const VirtNodedevXml *)devices->pdata[i])->name;
+    }
+    g_autoptr(GPtrArray) errors = NULL;
+    g_autoptr(GPtrArray) models = nodedev_parse_many(texts, names, devices->len, &errors);
+    for (guint i = 0; i < devices->len; i++) {
         /* one odd device must not hide the rest of the host */
-        if (!inventory_add_nodedev(host->inv, d->xml, d->name, &err) && global_opts.verbose)
-            cli_note("skipping node device %s: %s", d->name, err->message);
+        if (models->pdata[i])
+            inventory_take_device(host->inv, g_steal_pointer(&models->pdata[i]));
+        else if (global_opts.verbose)
+            cli_note("skipping node device %s: %s", names[i], ((GError *)errors->pdata[i])->message);
     }
     inventory_sort(host->inv);
     if (!domains)

@@ -111,6 +111,59 @@ static DeviceUser *find_user(GPtrArray *users, const char *uuid)
     return NULL;
 }
 
+/* The element starting at P (its start tag named NAME) up to its end tag,
+ * appended to OUT; the end of the element, or NULL when it does not end. */
+static const char *copy_element(const char *p, const char *limit, const char *name, GString *out)
+{
+    const char *tag_end = memchr(p, '>', (gsize)(limit - p));
+    if (tag_end == NULL)
+        return NULL;
+    const char *end = tag_end + 1;
+    if (tag_end[-1] != '/') {
+        g_autofree char *close = g_strdup_printf("</%s>", name);
+        const char *c = g_strstr_len(tag_end, limit - tag_end, close);
+        if (c == NULL)
+            return NULL;
+        end = c + strlen(close);
+    }
+    g_string_append_len(out, p, end - p);
+    return end;
+}
+
+/* A domain's <hostdev> and <interface type='hostdev'> elements as children
+ * of one <devices>, cut out of the text libvirt formatted, or NULL when the
+ * text is not plain enough to cut safely (then the whole document is
+ * parsed). A definition with hundreds of other devices costs a parse of a
+ * few elements instead of the whole document: most of list's own time on a
+ * host with a thousand domains. Elements cannot nest in these, and libvirt
+ * escapes '<' and '>' in attribute values; comments and CDATA could hide
+ * tags, so a <devices> holding either is parsed whole. */
+static xmlDoc *hostdev_fragments_parse(const char *xml, const char *what)
+{
+    const char *start = strstr(xml, "<devices>");
+    const char *limit = start ? strstr(start, "</devices>") : NULL;
+    if (limit == NULL || g_strstr_len(start, limit - start, "<!") || strstr(limit + 1, "<devices>"))
+        return NULL;
+    g_autoptr(GString) out = g_string_new("<devices>");
+    for (const char *p = start + 9; p && (p = memchr(p, '<', (gsize)(limit - p)));) {
+        gboolean hostdev = strncmp(p, "<hostdev", 8) == 0 && (p[8] == ' ' || p[8] == '>');
+        gboolean iface = !hostdev && strncmp(p, "<interface ", 11) == 0;
+        if (iface) {
+            const char *tag_end = memchr(p, '>', (gsize)(limit - p));
+            iface = tag_end && (g_strstr_len(p, tag_end - p, "type='hostdev'") ||
+                                g_strstr_len(p, tag_end - p, "type=\"hostdev\""));
+        }
+        if (hostdev || iface) {
+            if (!(p = copy_element(p, limit, hostdev ? "hostdev" : "interface", out)))
+                return NULL;
+        } else {
+            p++;
+        }
+    }
+    g_string_append(out, "</devices>");
+    return vh_xml_parse(out->str, out->len, what, NULL);
+}
+
 static gboolean record_sources(Inventory *inv, const char *name, const char *uuid, gboolean active,
                                const char *xml, gboolean live, GError **error)
 {
@@ -120,10 +173,11 @@ static gboolean record_sources(Inventory *inv, const char *name, const char *uui
     if (strstr(xml, "hostdev") == NULL)
         return TRUE;
     g_autofree char *what = g_strdup_printf("domain '%s'", name);
-    g_autoptr(xmlDoc) doc = vh_xml_parse(xml, strlen(xml), what, error);
-    if (doc == NULL)
+    g_autoptr(xmlDoc) doc = hostdev_fragments_parse(xml, what);
+    if (doc == NULL && !(doc = vh_xml_parse(xml, strlen(xml), what, error)))
         return FALSE;
-    xmlNode *devices = vh_xml_child(xmlDocGetRootElement(doc), "devices");
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *devices = vh_xml_is(root, "devices") ? root : vh_xml_child(root, "devices");
     VH_XML_FOREACH_CHILD(d, devices, NULL) {
         g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
         if (src == NULL)

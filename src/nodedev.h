@@ -67,6 +67,10 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
 gboolean nodedev_read_address(xmlNode *el, gboolean all_required, PciAddr *addr, const char *what, GError **error);
 /* Parse a whole nodedev document (root <device>). */
 Nodedev *nodedev_parse(const char *data, gsize len, const char *what, GError **error);
+/* N documents at once (WHATS name them): a model per text, NULL where one
+ * does not parse; *ERRORS is set to a new array of a GError* per text (NULL
+ * where it parsed). */
+GPtrArray *nodedev_parse_many(const char *const *texts, const char *const *whats, guint n, GPtrArray **errors);
 
 /* The source of a <hostdev type='scsi'> whose adapter is named
  * scsi_host<N>, as a model (is_scsi); NULL for any other element or source

@@ -13,6 +13,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 /* Initialise libxml2 once with its own error printing off (our callers
  * report one line of their own); also before libvirt, which uses it. */
 void vh_xml_init(void);
+/* A structured error handler that drops the error (it is read back from
+ * the parser instead). */
+void vh_xml_silence_structured(void *ctx, const xmlError *err);
 
 /* Parse DATA with network access, DTD loading and entity substitution off;
  * documents declaring entities are refused. WHAT names the input in errors. */

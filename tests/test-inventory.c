@@ -254,6 +254,39 @@ static void test_users_from_xml(void)
     g_assert_true(user(c, "live")->live_only);
 }
 
+
+/* The holders' hostdevs are cut out of the text libvirt formats; what the
+ * cutting cannot see safely (comments, a hostdev alias in an attribute, a
+ * second <devices> in metadata) falls back to a whole parse, with the same
+ * answer. */
+static void test_users_fragments(void)
+{
+    static const char *const bodies[] = {
+        "<disk type='file'/>" HOSTDEV("0x03") "<interface type='network'><source network='default'/></interface>",
+        "<!-- <hostdev mode='subsystem' type='pci'> -->" HOSTDEV("0x03"),
+        "<interface type='hostdev' managed='yes'><source><address type='pci' domain='0x0000' bus='0x03' "
+        "slot='0x00' function='0x0'/></source></interface><interface type='network'/>",
+        "<hostdev mode='subsystem' type='pci' managed='yes'>"
+        "<source><address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/></source>"
+        "<alias name='ua-hostdev&gt;'/></hostdev>",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(bodies); i++) {
+        g_autoptr(Inventory) inv = inventory_new();
+        g_autoptr(GError) error = NULL;
+        g_assert_true(inventory_add_nodedev(inv, NODEDEV("pci_0000_03_00_0", "3"), "a", &error));
+        g_assert_true(inventory_add_nodedev(inv, NODEDEV("pci_0000_04_00_0", "4"), "b", &error));
+        inventory_sort(inv);
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='kvm'><name>d</name><metadata><devices><hostdev/></devices></metadata>"
+            "<devices>%s</devices></domain>", bodies[i]);
+        g_assert_true(inventory_add_domain(inv, "d", "u1", FALSE, xml, NULL, &error));
+        g_assert_no_error(error);
+        GPtrArray *devs = inventory_devices(inv);
+        g_assert_cmpuint(inventory_users(inv, devs->pdata[0])->len, ==, 1);
+        g_assert_cmpuint(inventory_users(inv, devs->pdata[1])->len, ==, 0);
+    }
+}
+
 static void test_malformed_holder(void)
 {
     /* a definition naming a hostdev must parse */
@@ -272,6 +305,7 @@ int main(int argc, char **argv)
     g_test_add_func("/inventory/verdicts", test_verdicts);
     g_test_add_func("/inventory/detach-set", test_detach_set);
     g_test_add_func("/inventory/users-from-xml", test_users_from_xml);
+    g_test_add_func("/inventory/users-fragments", test_users_fragments);
     g_test_add_func("/inventory/malformed-holder", test_malformed_holder);
     return g_test_run();
 }

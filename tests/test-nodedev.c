@@ -218,10 +218,62 @@ static void test_scsi_source(void)
     }
 }
 
+/* Many documents in one go give the same models as one parse each, whether
+ * they are read joined or, when one cannot be joined, one by one; a broken
+ * document fails alone. */
+static void test_parse_many(void)
+{
+    static const char *const names[] = { "pci_0000_01_00_0", "pci_0000_01_00_1", "usb_1_5",
+                                         "mdev_4b20d080_1b54_4048_85b3_a6a62d165c01", "pci_0000_03_10_2" };
+    const guint n = G_N_ELEMENTS(names);
+    g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *rel = g_strdup_printf("nodedev/%s.xml", names[i]);
+        g_ptr_array_add(texts, test_data_read(rel, NULL));
+    }
+    for (guint variant = 0; variant < 3; variant++) {
+        /* 0: all joinable; 1: one with an XML declaration (read one by one);
+         * 2: one that does not parse */
+        g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < n; i++)
+            g_ptr_array_add(docs, g_strdup(texts->pdata[i]));
+        if (variant == 1) {
+            g_free(docs->pdata[2]);
+            docs->pdata[2] = g_strconcat("<?xml version='1.0'?>\n", texts->pdata[2], NULL);
+        } else if (variant == 2) {
+            g_free(docs->pdata[3]);
+            docs->pdata[3] = g_strdup("<device><name>broken</name>");
+        }
+        g_autoptr(GPtrArray) errors = NULL;
+        g_autoptr(GPtrArray) devs = nodedev_parse_many((const char *const *)docs->pdata, names, n, &errors);
+        g_assert_cmpuint(devs->len, ==, n);
+        g_assert_cmpuint(errors->len, ==, n);
+        for (guint i = 0; i < n; i++) {
+            if (variant == 2 && i == 3) {
+                g_assert_null(devs->pdata[i]);
+                g_assert_error((GError *)errors->pdata[i], VH_ERROR, VH_ERROR_INPUT);
+                g_assert_nonnull(strstr(((GError *)errors->pdata[i])->message, names[i]));
+                continue;
+            }
+            g_assert_null(errors->pdata[i]);
+            g_autoptr(Nodedev) one = load(names[i]);
+            const Nodedev *dev = devs->pdata[i];
+            g_assert_cmpstr(dev->name, ==, one->name);
+            g_assert_cmpint(dev->kind, ==, one->kind);
+            g_assert_true(pci_addr_equal(&dev->pci, &one->pci));
+            g_assert_cmpstr(dev->driver, ==, one->driver);
+            g_assert_cmpint(dev->iommu_group, ==, one->iommu_group);
+            g_assert_cmphex(dev->vendor_id, ==, one->vendor_id);
+            g_assert_cmpstr(dev->uuid, ==, one->uuid);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/nodedev/gpu-function", test_gpu_function);
+    g_test_add_func("/nodedev/parse-many", test_parse_many);
     g_test_add_func("/nodedev/classes", test_classes);
     g_test_add_func("/nodedev/sriov", test_sriov);
     g_test_add_func("/nodedev/mdev-types", test_mdev_types);
