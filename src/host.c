@@ -5,16 +5,29 @@
 #include "cli.h"
 #include "errors.h"
 
-gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error)
+/* The domains' definitions, fetched on a thread of their own: libvirt's
+ * connections take calls from several threads, and formatting a thousand
+ * definitions (libvirt's side) costs about what listing and reading the node
+ * devices does, so the two overlap instead of adding up. */
+typedef struct {
+    const VirtBackend *virt;
+    VirtConn *conn;
+    GPtrArray *doms;
+    GError *error;
+} DomainFetch;
+
+static gpointer fetch_domains(gpointer data)
 {
-    memset(host, 0, sizeof(*host));
-    host->virt = virt_connect(global_opts.connect, &host->conn, error);
-    if (host->virt == NULL)
-        return FALSE;
+    DomainFetch *fetch = data;
+    fetch->doms = fetch->virt->domain_list(fetch->conn, TRUE, &fetch->error);
+    return NULL;
+}
+
+static gboolean read_nodedevs(Host *host, const char *cap, GError **error)
+{
     g_autoptr(GPtrArray) devices = host->virt->nodedev_list(host->conn, cap, error);
     if (devices == NULL)
         return FALSE;
-    host->inv = inventory_new();
     g_autofree const char **texts = g_new(const char *, devices->len + 1);
     g_autofree const char **names = g_new(const char *, devices->len + 1);
     for (guint i = 0; i < devices->len; i++) {
@@ -31,11 +44,30 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
             cli_note("skipping node device %s: %s", names[i], ((GError *)errors->pdata[i])->message);
     }
     inventory_sort(host->inv);
-    if (!domains)
-        return TRUE;
-    g_autoptr(GPtrArray) doms = host->virt->domain_list(host->conn, TRUE, error);
-    if (doms == NULL)
+    return TRUE;
+}
+
+gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error)
+{
+    memset(host, 0, sizeof(*host));
+    host->virt = virt_connect(global_opts.connect, &host->conn, error);
+    if (host->virt == NULL)
         return FALSE;
+    host->inv = inventory_new();
+    DomainFetch fetch = { host->virt, host->conn, NULL, NULL };
+    GThread *thread = domains ? g_thread_new("domains", fetch_domains, &fetch) : NULL;
+    gboolean ok = read_nodedevs(host, cap, error);
+    if (thread)
+        g_thread_join(thread);
+    g_autoptr(GPtrArray) doms = fetch.doms;
+    if (!ok || !domains) {
+        g_clear_error(&fetch.error);
+        return ok;
+    }
+    if (doms == NULL) {
+        g_propagate_error(error, fetch.error);
+        return FALSE;
+    }
     for (guint i = 0; i < doms->len; i++) {
         const VirtDomain *d = doms->pdata[i];
         g_autoptr(GError) err = NULL;
