@@ -148,7 +148,10 @@ Nodedev *cli_spec_model(const char *spec, gboolean *stdin_used, GError **error)
         }
         if (!fileio_read(spec, &data, &len, error))
             return NULL;
-        return nodedev_parse(data, len, g_strcmp0(spec, "-") == 0 ? "standard input" : spec, error);
+        Nodedev *dev = nodedev_parse(data, len, g_strcmp0(spec, "-") == 0 ? "standard input" : spec, error);
+        if (dev && dev->warning)
+            cli_warning("%s", dev->warning);
+        return dev;
     }
     case DEVSPEC_NODEDEV_NAME: {
         Nodedev *dev = nodedev_new(NODEDEV_OTHER);
@@ -315,6 +318,18 @@ void cli_note(const char *fmt, ...)
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     fprintf(stderr, "virt-hostdev: %s\n", msg);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    if (global_opts.quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_autofree char *line = vh_error_line(msg);
+    fprintf(stderr, "virt-hostdev: warning: %s\n", line);
 }
 
 gboolean cli_write_json(VhJson *builder, GError **error)

@@ -20,7 +20,8 @@ static const GOptionEntry list_entries[] = {
     { "class", 0, 0, G_OPTION_ARG_STRING, &opt.class,
       "only devices of this class: gpu, audio, net, storage, usb-controller, serial-bus, bridge, "
       "accelerator, other (PCI), usb (USB devices), mdev (mediated devices)", "CLASS" },
-    { "free", 0, 0, G_OPTION_ARG_NONE, &opt.free, "only devices no domain holds", NULL },
+    { "free", 0, 0, G_OPTION_ARG_NONE, &opt.free,
+      "only devices no domain holds that may leave the host (no bridges, chipset or root hubs)", NULL },
     { "assignable", 0, 0, G_OPTION_ARG_NONE, &opt.assignable,
       "only devices that can be given to a guest as they stand (free, IOMMU group clear)", NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, "bare node-device names, one per line", NULL },
@@ -66,6 +67,10 @@ static gboolean class_capability(const char *cls, const char **cap, GError **err
 
 static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, const Alias *alias)
 {
+    /* a device whose address is unknown is never listed as if it had one
+     * (host_open warned about it) */
+    if (dev->problem)
+        return FALSE;
     if (alias && !alias_matches(alias, dev))
         return FALSE;
     if (g_strcmp0(cap, "pci") == 0 && dev->kind != NODEDEV_PCI)
@@ -76,8 +81,13 @@ static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, cons
         return FALSE;
     if (opt.class && dev->kind == NODEDEV_PCI && strcmp(opt.class, nodedev_class_name(dev)) != 0)
         return FALSE;
-    if (opt.free && inventory_users(inv, dev)->len > 0)
-        return FALSE;
+    if (opt.free) {
+        /* held by no domain, and not refused for what it is (a bridge, the
+         * chipset, a root hub) */
+        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, reasons))
+            return FALSE;
+    }
     if (opt.assignable) {
         g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
         if (!inventory_assignable(inv, dev, NULL, reasons))

@@ -18,11 +18,20 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
     for (guint i = 0; i < devices->len; i++) {
         const VirtNodedevXml *d = devices->pdata[i];
         g_autoptr(GError) err = NULL;
-        /* one odd device must not hide the rest of the host */
-        if (!inventory_add_nodedev(host->inv, d->xml, d->name, &err) && global_opts.verbose)
-            cli_note("skipping node device %s: %s", d->name, err->message);
+        /* one odd device must not hide the rest of the host, nor be used
+         * (or listed) without a word */
+        if (!inventory_add_nodedev(host->inv, d->xml, d->name, &err))
+            cli_warning("skipping node device %s: %s", d->name, err->message);
     }
     inventory_sort(host->inv);
+    GPtrArray *all = inventory_devices(host->inv);
+    for (guint i = 0; i < all->len; i++) {
+        const Nodedev *dev = all->pdata[i];
+        if (dev->warning)
+            cli_warning("%s", dev->warning);
+        else if (dev->problem && dev->kind == NODEDEV_PCI)
+            cli_warning("%s; the device is left out", dev->problem);
+    }
     if (!domains)
         return TRUE;
     g_autoptr(GPtrArray) doms = host->virt->domain_list(host->conn, TRUE, error);
@@ -265,4 +274,14 @@ gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **
         cli_note("gave %s back to the host", label);
     }
     return TRUE;
+}
+
+gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                               GError **error)
+{
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = inventory_check_assignable(host->inv, devices, ctx, force, notes, error);
+    for (guint i = 0; i < notes->len; i++)
+        cli_note("%s", (const char *)notes->pdata[i]);
+    return ok;
 }

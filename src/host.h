@@ -26,6 +26,11 @@ void host_clear(Host *host);
  * argument naming no device of this host is an error. */
 GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error);
 
+/* The inventory's verdict on DEVICES (inventory_check_assignable), its
+ * notes (caveats, what --force let through) on stderr. */
+gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                               GError **error);
+
 /* Table cells: PCI address / USB bus.device / mdev UUID; vendor:product;
  * vendor and product names. NULL when unknown. */
 char *host_device_address(const Nodedev *dev);
