@@ -42,6 +42,7 @@ static int run_detach(char **args, GError **error)
         return VH_EXIT_FAILED;
     }
     g_autoptr(GPtrArray) named = host_resolve_devices(&host, args, FALSE, error);
+    host_warn_devices(&host, named, FALSE);
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
     g_autoptr(GPtrArray) detached = g_ptr_array_new();
     /* the verdict as show gives it, before anything is detached; who holds

@@ -458,6 +458,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
             owned = g_ptr_array_new();
         else if (!(owned = host_resolve_devices(&de.host, device_args, hostdev_cli.all_functions, error)))
             goto out;
+        host_warn_devices(&de.host, owned, FALSE);
         if (pool_opt.pci_alias && !pick_from_pool(&de, owned, &edit.all_functions, error))
             goto out;
         /* the inventory's verdict on all of them together; --force

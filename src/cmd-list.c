@@ -65,19 +65,23 @@ static gboolean class_capability(const char *cls, const char **cap, GError **err
     return FALSE;
 }
 
+static gboolean of_capability(const Nodedev *dev, const char *cap)
+{
+    if (g_strcmp0(cap, "pci") == 0)
+        return dev->kind == NODEDEV_PCI;
+    if (g_strcmp0(cap, "usb_device") == 0)
+        return dev->kind == NODEDEV_USB;
+    if (g_strcmp0(cap, "mdev") == 0)
+        return dev->kind == NODEDEV_MDEV;
+    return TRUE;
+}
+
 static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, const Alias *alias)
 {
-    /* a device whose address is unknown is never listed as if it had one
-     * (host_open warned about it) */
-    if (dev->problem)
+    /* a device whose address is unknown is never listed as if it had one */
+    if (dev->problem || !of_capability(dev, cap))
         return FALSE;
     if (alias && !alias_matches(alias, dev))
-        return FALSE;
-    if (g_strcmp0(cap, "pci") == 0 && dev->kind != NODEDEV_PCI)
-        return FALSE;
-    if (g_strcmp0(cap, "usb_device") == 0 && dev->kind != NODEDEV_USB)
-        return FALSE;
-    if (g_strcmp0(cap, "mdev") == 0 && dev->kind != NODEDEV_MDEV)
         return FALSE;
     if (opt.class && dev->kind == NODEDEV_PCI && strcmp(opt.class, nodedev_class_name(dev)) != 0)
         return FALSE;
@@ -211,10 +215,18 @@ static int run_list(char **args, GError **error)
         return VH_EXIT_FAILED;
     }
     g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    g_autoptr(GPtrArray) left_out = g_ptr_array_new();
     GPtrArray *all = inventory_devices(host.inv);
-    for (guint i = 0; i < all->len; i++)
-        if (wanted(host.inv, all->pdata[i], cap, alias))
-            g_ptr_array_add(rows, all->pdata[i]);
+    for (guint i = 0; i < all->len; i++) {
+        Nodedev *dev = all->pdata[i];
+        if (wanted(host.inv, dev, cap, alias))
+            g_ptr_array_add(rows, dev);
+        else if (dev->problem && of_capability(dev, cap))
+            g_ptr_array_add(left_out, dev);
+    }
+    /* what is listed with an address from its name, and what is not listed */
+    host_warn_devices(&host, rows, FALSE);
+    host_warn_devices(&host, left_out, TRUE);
 
     gboolean ok;
     if (opt.names) {

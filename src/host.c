@@ -15,23 +15,16 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
     if (devices == NULL)
         return FALSE;
     host->inv = inventory_new();
+    host->skipped = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < devices->len; i++) {
         const VirtNodedevXml *d = devices->pdata[i];
         g_autoptr(GError) err = NULL;
-        /* one odd device must not hide the rest of the host, nor be used
-         * (or listed) without a word */
+        /* one odd device must not hide the rest of the host (nor be listed
+         * without a word: host_warn_devices) */
         if (!inventory_add_nodedev(host->inv, d->xml, d->name, &err))
-            cli_warning("skipping node device %s: %s", d->name, err->message);
+            g_ptr_array_add(host->skipped, g_strdup_printf("%s: %s", d->name, err->message));
     }
     inventory_sort(host->inv);
-    GPtrArray *all = inventory_devices(host->inv);
-    for (guint i = 0; i < all->len; i++) {
-        const Nodedev *dev = all->pdata[i];
-        if (dev->warning)
-            cli_warning("%s", dev->warning);
-        else if (dev->problem && dev->kind == NODEDEV_PCI)
-            cli_warning("%s; the device is left out", dev->problem);
-    }
     if (!domains)
         return TRUE;
     g_autoptr(GPtrArray) doms = host->virt->domain_list(host->conn, TRUE, error);
@@ -49,6 +42,20 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
 void host_clear(Host *host)
 {
     g_clear_pointer(&host->inv, inventory_free);
+    g_clear_pointer(&host->skipped, g_ptr_array_unref);
+}
+
+void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped)
+{
+    for (guint i = 0; skipped && host->skipped && i < host->skipped->len; i++)
+        cli_warning("skipping node device %s", (const char *)host->skipped->pdata[i]);
+    for (guint i = 0; devices && i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        if (dev->warning)
+            cli_warning("%s", dev->warning);
+        else if (dev->problem && skipped)
+            cli_warning("%s; the device is left out", dev->problem);
+    }
 }
 
 static Nodedev *resolve_one(Host *host, const char *spec, gboolean *stdin_used, GError **error)

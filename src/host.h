@@ -13,6 +13,7 @@ typedef struct {
     const VirtBackend *virt;
     VirtConn *conn;
     Inventory *inv;
+    GPtrArray *skipped;  /* "NAME: why" of node devices whose XML was refused */
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
@@ -25,6 +26,12 @@ void host_clear(Host *host);
  * With ALL_FUNCTIONS the other functions of each PCI slot come along. An
  * argument naming no device of this host is an error. */
 GPtrArray *host_resolve_devices(Host *host, char **specs, gboolean all_functions, GError **error);
+
+/* One warning line per device of DEVICES whose XML carried an impossible
+ * value (the address came from its name), or that has no usable address;
+ * with SKIPPED also for the node devices left out of the inventory. Verbs
+ * warn about what they list or use, not about the rest of the host. */
+void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped);
 
 /* The inventory's verdict on DEVICES (inventory_check_assignable), its
  * notes (caveats, what --force let through) on stderr. */

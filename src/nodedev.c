@@ -128,7 +128,9 @@ static void read_pci_address(Nodedev *dev, xmlNode *cap, const char *what)
         if (pci_attr_parse(text, NULL, maxima[i], fields[i], NULL))
             continue;
         guint any;
-        const char *why = pci_attr_parse(text, NULL, G_MAXUINT, &any, NULL) ? "out of range" : "not a number";
+        const char *why = text && *text == '-'                               ? "negative"
+                          : pci_attr_parse(text, NULL, G_MAXUINT, &any, NULL) ? "out of range"
+                                                                              : "not a number";
         g_autofree char *shown = vh_error_quote(text ? text : "");
         PciAddr from_name;
         if (dev->name && pci_addr_parse_nodedev_name(dev->name, &from_name, NULL)) {
@@ -142,6 +144,24 @@ static void read_pci_address(Nodedev *dev, xmlNode *cap, const char *what)
                                            names[i], why);
         }
         return;
+    }
+}
+
+/* <capability type='mdev_types'>: what a parent (a PCI device, a channel
+ * subsystem, the AP matrix) can create; a repeated one replaces the first. */
+static void read_mdev_types(Nodedev *dev, xmlNode *sub)
+{
+    g_clear_pointer(&dev->mdev_types, g_ptr_array_unref);
+    dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
+    VH_XML_FOREACH_CHILD(t, sub, "type") {
+        MdevType *mt = g_new0(MdevType, 1);
+        mt->id = vh_xml_prop(t, "id");
+        mt->name = vh_xml_text(vh_xml_child(t, "name"));
+        mt->device_api = vh_xml_text(vh_xml_child(t, "deviceAPI"));
+        g_autofree char *avail = vh_xml_text(vh_xml_child(t, "availableInstances"));
+        guint a;
+        mt->available = avail && pci_attr_parse(avail, "availableInstances", G_MAXINT, &a, NULL) ? (gint)a : -1;
+        g_ptr_array_add(dev->mdev_types, mt);
     }
 }
 
@@ -212,18 +232,7 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
                 return FALSE;
             dev->vf_max = max ? (gint)m : (gint)dev->vfs->len;
         } else if (g_strcmp0(type, "mdev_types") == 0) {
-            g_clear_pointer(&dev->mdev_types, g_ptr_array_unref);
-            dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
-            VH_XML_FOREACH_CHILD(t, sub, "type") {
-                MdevType *mt = g_new0(MdevType, 1);
-                mt->id = vh_xml_prop(t, "id");
-                mt->name = vh_xml_text(vh_xml_child(t, "name"));
-                mt->device_api = vh_xml_text(vh_xml_child(t, "deviceAPI"));
-                g_autofree char *avail = vh_xml_text(vh_xml_child(t, "availableInstances"));
-                guint a;
-                mt->available = avail && pci_attr_parse(avail, "availableInstances", G_MAXINT, &a, NULL) ? (gint)a : -1;
-                g_ptr_array_add(dev->mdev_types, mt);
-            }
+            read_mdev_types(dev, sub);
         }
     }
     return TRUE;
@@ -318,6 +327,12 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
     } else if (g_strcmp0(dev->capability, "mdev") == 0) {
         dev->kind = NODEDEV_MDEV;
         ok = parse_mdev_cap(dev, cap, what, error);
+    } else {
+        /* css, ap_matrix: parents of mdevs, not passed through themselves */
+        VH_XML_FOREACH_CHILD(sub, cap, "capability") {
+            if (vh_xml_prop_is(sub, "type", "mdev_types"))
+                read_mdev_types(dev, sub);
+        }
     }
     return ok ? g_steal_pointer(&dev) : NULL;
 }

@@ -155,7 +155,7 @@ static void test_impossible_values(void)
         { "slot", "0x20", "out of range" }, { "slot", "32", "out of range" },
         { "domain", "65536", "out of range" }, { "bus", "4294967295", "out of range" },
         { "bus", "0xzz", "not a number" }, { "function", "1a", "not a number" },
-        { "slot", "-1", "not a number" },
+        { "slot", "-1", "negative" },
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(Nodedev) named = pci_with("pci_0000_07_01_2", cases[i].field, cases[i].value);
