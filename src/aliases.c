@@ -376,16 +376,20 @@ void pool_entry_free(PoolEntry *entry)
     g_free(entry);
 }
 
-/* DEV and the other functions of its physical device: the same slot and
- * IOMMU group. VFs sharing a slot number are separate devices. */
+/* DEV and the other functions of its physical device that may go with it:
+ * the same slot and IOMMU group, and what the host may give away (an LPC
+ * bridge stays, its audio function goes alone). VFs sharing a slot number
+ * are separate devices. */
 static GPtrArray *device_functions(Inventory *inv, const Nodedev *dev)
 {
     GPtrArray *fns = g_ptr_array_new();
+    gboolean takes_others = !dev->is_vf && inventory_device_passable(dev, NULL);
     for (guint f = 0; f <= PCI_FUNCTION_MAX; f++) {
         PciAddr a = dev->pci;
         a.function = f;
         Nodedev *fn = inventory_find_pci(inv, &a);
-        if (fn == dev || (fn && !dev->is_vf && !fn->is_vf && fn->iommu_group == dev->iommu_group))
+        if (fn == dev || (fn && takes_others && !fn->is_vf && fn->iommu_group == dev->iommu_group &&
+                          inventory_device_passable(fn, NULL)))
             g_ptr_array_add(fns, fn);
     }
     return fns;

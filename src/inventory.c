@@ -327,6 +327,8 @@ gboolean nodedev_on_host_driver(const Nodedev *dev)
 static void reason(GPtrArray *reasons, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void reason(GPtrArray *reasons, const char *fmt, ...)
 {
+    if (reasons == NULL)
+        return;
     va_list ap;
     va_start(ap, fmt);
     g_ptr_array_add(reasons, g_strdup_vprintf(fmt, ap));

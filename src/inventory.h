@@ -65,7 +65,8 @@ typedef struct {
  * completion and the alias pools all ask this. */
 gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const AssignContext *ctx, GPtrArray *reasons);
 /* The part of the verdict that depends on the device alone: a known address,
- * not a bridge or the host's chipset, not a USB root hub (list --free). */
+ * not a bridge or the host's chipset, not a USB root hub (list --free).
+ * REASONS may be NULL. */
 gboolean inventory_device_passable(const Nodedev *dev, GPtrArray *reasons);
 /* The verdict for each of DEVICES (CTX->together: DEVICES when NULL). A
  * device without a usable address is VH_ERROR_INPUT; any other refusal is
