@@ -38,6 +38,14 @@ static CmdResult *vh_env(const char *const *env, const char *first, ...)
 
 #define vh(...) vh_env(NULL, __VA_ARGS__)
 
+/* TEXT as the scratch file NAME; returns its path. */
+static char *scratch_file(const char *name, const char *text)
+{
+    char *path = g_build_filename(test_tmpdir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
 /* The reason lines show gives for DEVICE ("    - …"), and its verdict. */
 static GPtrArray *show_reasons(const char *device, gboolean *assignable)
 {
@@ -178,12 +186,9 @@ static void test_completion(void)
 
 static char *aliases_file(void)
 {
-    char *path = g_build_filename(test_tmpdir(), "policy-aliases.conf", NULL);
-    g_assert_true(g_file_set_contents(path,
-                                      "[alias intel]\nvendor_id = 8086\n\n"
-                                      "[alias vf]\nvendor_id = 8086\nproduct_id = 1520\ndevice_type = type-VF\n",
-                                      -1, NULL));
-    return path;
+    return scratch_file("policy-aliases.conf",
+                        "[alias intel]\nvendor_id = 8086\n\n"
+                        "[alias vf]\nvendor_id = 8086\nproduct_id = 1520\ndevice_type = type-VF\n");
 }
 
 /* The pool's free / held / not assignable are show's verdicts. */
@@ -232,8 +237,7 @@ static void test_vf_pool_slots(void)
     cmd_assert_contains(r->out, "<address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>");
     /* the same on the main fixture's VFs */
     g_autofree char *u = uri("host.xml");
-    g_autofree char *conf2 = g_build_filename(test_tmpdir(), "vf.conf", NULL);
-    g_assert_true(g_file_set_contents(conf2, "[alias vf]\nvendor_id = 8086\nproduct_id = 10ca\n", -1, NULL));
+    g_autofree char *conf2 = scratch_file("vf.conf", "[alias vf]\nvendor_id = 8086\nproduct_id = 10ca\n");
     const char *argv[] = { "-c", u, "add", "win11", "--pci-alias", "vf:2", "--aliases", conf2, "--diff", NULL };
     g_autoptr(CmdResult) two = cmd_runv(NULL, NULL, argv);
     cmd_assert_exit(two, 0);
@@ -269,21 +273,19 @@ static void test_impossible_values(void)
     g_assert_cmpstr(other->err, ==, "");
 
     /* offline, from a file: the same rule */
-    g_autofree char *good = g_build_filename(test_tmpdir(), "named.xml", NULL);
-    g_assert_true(g_file_set_contents(good,
-                                      "<device><name>pci_0000_03_00_0</name><capability type='pci'><domain>0</domain>"
-                                      "<bus>3</bus><slot>0</slot><function>50</function><product id='0x1'/>"
-                                      "<vendor id='0x8086'/></capability></device>", -1, NULL));
+    g_autofree char *good = scratch_file("named.xml",
+                                         "<device><name>pci_0000_03_00_0</name><capability type='pci'><domain>0</domain>"
+                                         "<bus>3</bus><slot>0</slot><function>50</function><product id='0x1'/>"
+                                         "<vendor id='0x8086'/></capability></device>");
     g_autoptr(CmdResult) hostdev = cmd_run(NULL, NULL, "hostdev", good, NULL);
     cmd_assert_exit(hostdev, 0);
     cmd_assert_contains(hostdev->out, "<address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>");
     g_assert_cmpstr(hostdev->err, ==, "virt-hostdev: warning: pci_0000_03_00_0: <function>50</function> is out of "
                                       "range; using the address from the device name\n");
-    g_autofree char *bad = g_build_filename(test_tmpdir(), "odd.xml", NULL);
-    g_assert_true(g_file_set_contents(bad,
-                                      "<device><name>pci_8086_10fb</name><capability type='pci'><domain>0</domain>"
-                                      "<bus>0x1zz</bus><slot>0</slot><function>0</function><product id='0x1'/>"
-                                      "<vendor id='0x8086'/></capability></device>", -1, NULL));
+    g_autofree char *bad = scratch_file("odd.xml",
+                                        "<device><name>pci_8086_10fb</name><capability type='pci'><domain>0</domain>"
+                                        "<bus>0x1zz</bus><slot>0</slot><function>0</function><product id='0x1'/>"
+                                        "<vendor id='0x8086'/></capability></device>");
     g_autofree char *message = g_strdup_printf("%s: <bus>0x1zz</bus> is not a number, and the device name is not "
                                                "of the form pci_DDDD_BB_SS_F", bad);
     g_autoptr(CmdResult) refused = cmd_run(NULL, NULL, "hostdev", bad, NULL);
@@ -306,12 +308,11 @@ static void test_mdev_model(void)
                                 "      <source>\n        <address uuid='ee0b88c4-f554-4dc1-809d-b2a01e8e48ad'/>");
     cmd_assert_lacks(r->out, "model='vfio-pci'");
     /* offline, from the mdev's own XML: by its parent */
-    g_autofree char *xml = g_build_filename(test_tmpdir(), "mdev.xml", NULL);
-    g_assert_true(g_file_set_contents(xml,
-                                      "<device><name>mdev_cc000052_9b13_9b13_9b13_cc23009b1326</name>"
-                                      "<parent>css_0_0_0052</parent><capability type='mdev'>"
-                                      "<type id='vfio_ccw-io'/><uuid>cc000052-9b13-9b13-9b13-cc23009b1326</uuid>"
-                                      "</capability></device>", -1, NULL));
+    g_autofree char *xml = scratch_file("mdev.xml",
+                                        "<device><name>mdev_cc000052_9b13_9b13_9b13_cc23009b1326</name>"
+                                        "<parent>css_0_0_0052</parent><capability type='mdev'>"
+                                        "<type id='vfio_ccw-io'/><uuid>cc000052-9b13-9b13-9b13-cc23009b1326</uuid>"
+                                        "</capability></device>");
     g_autoptr(CmdResult) offline = cmd_run(NULL, NULL, "hostdev", xml, NULL);
     cmd_assert_exit(offline, 0);
     cmd_assert_contains(offline->out, "model='vfio-ccw'");
