@@ -380,6 +380,43 @@ static void test_context(void)
     assert_reason(plain, "not an SR-IOV VF");
 }
 
+/* An mdev's device API from its parent's mdev_types, before any guess by
+ * the parent's name. */
+static void test_mdev_device_api(void)
+{
+    static const char parent[] =
+        "<device><name>pci_0000_00_02_0</name><capability type='pci'><domain>0</domain><bus>0</bus><slot>2</slot>"
+        "<function>0</function><product id='0x1'/><vendor id='0x8086'/><capability type='mdev_types'>"
+        "<type id='odd-ccw'><deviceAPI>vfio-ccw</deviceAPI></type><type id='plain'><deviceAPI>vfio-pci</deviceAPI>"
+        "</type></capability><iommuGroup number='0'/></capability></device>";
+    static const char mdev[] =
+        "<device><name>mdev_%s</name><parent>%s</parent><capability type='mdev'><type id='%s'/><uuid>%s</uuid>"
+        "</capability></device>";
+    static const char ap[] =
+        "<device><name>ap_matrix</name><capability type='ap_matrix'><capability type='mdev_types'>"
+        "<type id='vfio_ap-passthrough'><deviceAPI>vfio-ap</deviceAPI></type></capability></capability></device>";
+    g_autoptr(Inventory) inv = inventory_new();
+    /* the mdevs before their parents: the order of a listing is libvirt's */
+    const char *uuids[] = { "11111111-2222-3333-4444-555555555501", "11111111-2222-3333-4444-555555555502",
+                            "11111111-2222-3333-4444-555555555503" };
+    const char *parents[] = { "pci_0000_00_02_0", "pci_0000_00_02_0", "ap_matrix" };
+    const char *types[] = { "odd-ccw", "plain", "vfio_ap-passthrough" };
+    for (guint i = 0; i < 3; i++) {
+        g_autofree char *xml = g_strdup_printf(mdev, uuids[i], parents[i], types[i], uuids[i]);
+        g_assert_true(inventory_add_nodedev(inv, xml, "mdev", NULL));
+    }
+    g_assert_true(inventory_add_nodedev(inv, parent, "parent", NULL));
+    g_assert_true(inventory_add_nodedev(inv, ap, "ap", NULL));
+    inventory_sort(inv);
+    const char *models[] = { "vfio-ccw", "vfio-pci", "vfio-ap" };
+    for (guint i = 0; i < 3; i++) {
+        g_autofree char *name = g_strdup_printf("mdev_%s", uuids[i]);
+        const Nodedev *dev = inventory_find_name(inv, name);
+        g_assert_nonnull(dev);
+        g_assert_cmpstr(nodedev_mdev_model(dev), ==, models[i]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -392,5 +429,6 @@ int main(int argc, char **argv)
     g_test_add_func("/inventory/users-stable", test_users_stable);
     g_test_add_func("/inventory/header-type-bridge", test_header_type_bridge);
     g_test_add_func("/inventory/context", test_context);
+    g_test_add_func("/inventory/mdev-device-api", test_mdev_device_api);
     return g_test_run();
 }
