@@ -366,31 +366,6 @@ gboolean alias_matches(const Alias *alias, const Nodedev *dev)
 
 /* ------------------------------------------------------------------ pool */
 
-static void free_key(gpointer p)
-{
-    g_free(p);
-}
-
-GHashTable *alias_held_new(void)
-{
-    return g_hash_table_new_full(g_int64_hash, g_int64_equal, free_key, g_free);
-}
-
-void alias_held_add(GHashTable *held, const PciAddr *addr, const char *domain)
-{
-    gint64 *key = g_new(gint64, 1);
-    *key = (gint64)pci_addr_key(addr);
-    g_hash_table_replace(held, key, g_strdup(domain));
-}
-
-const char *alias_held_by(GHashTable *held, const PciAddr *addr)
-{
-    if (held == NULL)
-        return NULL;
-    gint64 key = (gint64)pci_addr_key(addr);
-    return g_hash_table_lookup(held, &key);
-}
-
 void pool_entry_free(PoolEntry *entry)
 {
     if (entry == NULL)
@@ -401,120 +376,65 @@ void pool_entry_free(PoolEntry *entry)
     g_free(entry);
 }
 
-/* What an assignment needs of a device: a copy, so that picks own them. */
-static Nodedev *nodedev_copy_for_pick(const Nodedev *dev)
+/* DEV and the other functions of its physical device that may go with it:
+ * the same slot and IOMMU group, and what the host may give away (an LPC
+ * bridge stays, its audio function goes alone). VFs sharing a slot number
+ * are separate devices. */
+static GPtrArray *device_functions(Inventory *inv, const Nodedev *dev)
 {
-    Nodedev *c = nodedev_new(dev->kind);
-    c->name = g_strdup(dev->name);
-    c->parent = g_strdup(dev->parent);
-    c->driver = g_strdup(dev->driver);
-    c->capability = g_strdup(dev->capability);
-    c->pci = dev->pci;
-    c->pci_class = dev->pci_class;
-    c->vendor_id = dev->vendor_id;
-    c->product_id = dev->product_id;
-    c->vendor_name = g_strdup(dev->vendor_name);
-    c->product_name = g_strdup(dev->product_name);
-    c->iommu_group = dev->iommu_group;
-    if (dev->iommu_members)
-        c->iommu_members = g_array_ref(dev->iommu_members);
-    c->is_vf = dev->is_vf;
-    c->pf = dev->pf;
-    if (dev->vfs)
-        c->vfs = g_array_ref(dev->vfs);
-    c->vf_max = dev->vf_max;
-    return c;
+    GPtrArray *fns = g_ptr_array_new();
+    gboolean takes_others = !dev->is_vf && inventory_device_passable(dev, NULL);
+    for (guint f = 0; f <= PCI_FUNCTION_MAX; f++) {
+        PciAddr a = dev->pci;
+        a.function = f;
+        Nodedev *fn = inventory_find_pci(inv, &a);
+        if (fn == dev || (fn && takes_others && !fn->is_vf && fn->iommu_group == dev->iommu_group &&
+                          inventory_device_passable(fn, NULL)))
+            g_ptr_array_add(fns, fn);
+    }
+    return fns;
 }
 
-static const Nodedev *find_pci(GPtrArray *nodedevs, const PciAddr *a)
+static const DeviceUser *first_user(Inventory *inv, GPtrArray *functions)
 {
-    for (guint i = 0; i < nodedevs->len; i++) {
-        const Nodedev *d = nodedevs->pdata[i];
-        if (d->kind == NODEDEV_PCI && !d->problem && pci_addr_equal(&d->pci, a))
-            return d;
+    for (guint i = 0; i < functions->len; i++) {
+        GPtrArray *users = inventory_users(inv, functions->pdata[i]);
+        if (users->len)
+            return users->pdata[0];
     }
     return NULL;
 }
 
-static gint compare_addr(gconstpointer a, gconstpointer b)
+/* The inventory's verdict on the functions assigned together. */
+static char *refusal(Inventory *inv, GPtrArray *functions, const char *domain_uuid)
 {
-    return pci_addr_compare(a, b);
-}
-
-/* The members of DEV's IOMMU group: those its model lists, and every device
- * of the pool that says it is in the same group. Sorted, unique. */
-static GArray *group_members(const Nodedev *dev, GPtrArray *nodedevs)
-{
-    GArray *members = g_array_new(FALSE, FALSE, sizeof(PciAddr));
-    g_array_append_val(members, dev->pci);
-    if (dev->iommu_members)
-        g_array_append_vals(members, dev->iommu_members->data, dev->iommu_members->len);
-    if (dev->iommu_group >= 0) {
-        for (guint i = 0; i < nodedevs->len; i++) {
-            const Nodedev *d = nodedevs->pdata[i];
-            if (d->kind == NODEDEV_PCI && !d->problem && d->iommu_group == dev->iommu_group)
-                g_array_append_val(members, d->pci);
-        }
+    AssignContext ctx = { .domain_uuid = domain_uuid, .together = functions };
+    for (guint i = 0; i < functions->len; i++) {
+        const Nodedev *fn = functions->pdata[i];
+        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+        if (inventory_assignable(inv, fn, &ctx, reasons))
+            continue;
+        g_ptr_array_add(reasons, NULL);
+        g_autofree char *why = g_strjoinv("; ", (char **)reasons->pdata);
+        if (i == 0)
+            return g_steal_pointer(&why);
+        g_autofree char *label = nodedev_label(fn);
+        return g_strdup_printf("%s: %s", label, why);
     }
-    g_array_sort(members, compare_addr);
-    for (guint i = 1; i < members->len;) {
-        if (pci_addr_equal(&g_array_index(members, PciAddr, i - 1), &g_array_index(members, PciAddr, i)))
-            g_array_remove_index(members, i);
-        else
-            i++;
-    }
-    return members;
+    return NULL;
 }
 
-/* Whether a group member outside the device's slot lets the group be
- * assigned: PCI bridges stay with the host, and a device with no driver or
- * on a VFIO/stub driver is not in the way; a device a host driver holds is. */
-static gboolean member_out_of_the_way(const Nodedev *m)
-{
-    if (m == NULL)
-        return TRUE; /* not in the pool: nothing is known against it */
-    if (m->pci_class >= 0 && (m->pci_class >> 8) == 0x0604)
-        return TRUE;
-    return m->driver == NULL || strcmp(m->driver, "vfio-pci") == 0 || strcmp(m->driver, "pci-stub") == 0;
-}
-
-static PoolEntry *pool_entry_for(const Nodedev *dev, GPtrArray *nodedevs, GHashTable *held)
+static PoolEntry *pool_entry_for(Inventory *inv, const Nodedev *dev, const char *domain_uuid)
 {
     PoolEntry *e = g_new0(PoolEntry, 1);
     e->dev = dev;
-    e->functions = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    const char *holder = alias_held_by(held, &dev->pci);
-    g_autoptr(GArray) members = group_members(dev, nodedevs);
-    g_autofree char *group = dev->iommu_group >= 0 ? g_strdup_printf("IOMMU group %d", dev->iommu_group)
-                                                   : g_strdup("its IOMMU group");
-    for (guint i = 0; i < members->len; i++) {
-        const PciAddr *a = &g_array_index(members, PciAddr, i);
-        const Nodedev *m = find_pci(nodedevs, a);
-        gboolean sibling = pci_addr_same_slot(a, &dev->pci);
-        if (sibling) {
-            Nodedev *copy;
-            if (m)
-                copy = nodedev_copy_for_pick(m);
-            else {
-                copy = nodedev_new(NODEDEV_PCI);
-                copy->pci = *a;
-            }
-            g_ptr_array_add(e->functions, copy);
-        }
-        if (pci_addr_equal(a, &dev->pci) || e->reason)
-            continue;
-        g_autofree char *text = pci_addr_format(a, PCI_FORMAT_PCI);
-        const char *by = alias_held_by(held, a);
-        if (by)
-            e->reason = g_strdup_printf("%s shares %s, held by %s", group, text, by);
-        else if (!sibling && !member_out_of_the_way(m))
-            e->reason = g_strdup_printf("%s shares %s (driver %s), which would have to leave the host too", group,
-                                        text, m->driver);
-    }
+    e->functions = device_functions(inv, dev);
+    /* anything a domain has, the edited one too, is not picked again */
+    const DeviceUser *holder = first_user(inv, e->functions);
     if (holder) {
         e->state = POOL_HELD;
-        e->holder = g_strdup(holder);
-    } else if (e->reason) {
+        e->holder = g_strdup(holder->domain);
+    } else if ((e->reason = refusal(inv, e->functions, domain_uuid))) {
         e->state = POOL_BLOCKED;
     } else {
         e->state = POOL_FREE;
@@ -522,31 +442,21 @@ static PoolEntry *pool_entry_for(const Nodedev *dev, GPtrArray *nodedevs, GHashT
     return e;
 }
 
-static gint compare_devices(gconstpointer a, gconstpointer b)
+GPtrArray *alias_pool(const Alias *alias, Inventory *inv, const char *domain_uuid)
 {
-    const Nodedev *x = *(Nodedev *const *)a, *y = *(Nodedev *const *)b;
-    return pci_addr_compare(&x->pci, &y->pci);
-}
-
-GPtrArray *alias_pool(const Alias *alias, GPtrArray *nodedevs, GHashTable *held)
-{
-    g_autoptr(GPtrArray) matching = g_ptr_array_new();
-    for (guint i = 0; i < nodedevs->len; i++)
-        if (alias_matches(alias, nodedevs->pdata[i]))
-            g_ptr_array_add(matching, nodedevs->pdata[i]);
-    g_ptr_array_sort(matching, compare_devices);
+    /* the inventory's devices are in address order */
+    GPtrArray *all = inventory_devices(inv);
     GPtrArray *pool = g_ptr_array_new_with_free_func((GDestroyNotify)pool_entry_free);
-    for (guint i = 0; i < matching->len; i++) {
-        const Nodedev *dev = matching->pdata[i];
-        /* another function of a slot already in the pool goes with it */
+    for (guint i = 0; i < all->len; i++) {
+        const Nodedev *dev = all->pdata[i];
+        if (!alias_matches(alias, dev))
+            continue;
+        /* another function of a device already in the pool goes with it */
         gboolean folded = FALSE;
-        for (guint p = 0; p < pool->len && !folded; p++) {
-            const PoolEntry *e = pool->pdata[p];
-            for (guint f = 0; f < e->functions->len && !folded; f++)
-                folded = pci_addr_equal(&((const Nodedev *)e->functions->pdata[f])->pci, &dev->pci);
-        }
+        for (guint p = 0; p < pool->len && !folded; p++)
+            folded = g_ptr_array_find(((const PoolEntry *)pool->pdata[p])->functions, dev, NULL);
         if (!folded)
-            g_ptr_array_add(pool, pool_entry_for(dev, nodedevs, held));
+            g_ptr_array_add(pool, pool_entry_for(inv, dev, domain_uuid));
     }
     return pool;
 }
@@ -564,13 +474,13 @@ static char *describe_ids(const Alias *alias)
     return g_string_free(s, FALSE);
 }
 
-GPtrArray *alias_pick(const Alias *alias, GPtrArray *nodedevs, GHashTable *held, guint count, GError **error)
+GPtrArray *alias_pick(const Alias *alias, Inventory *inv, const char *domain_uuid, guint count, GError **error)
 {
-    g_autoptr(GPtrArray) pool = alias_pool(alias, nodedevs, held);
-    g_autoptr(GPtrArray) picked = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
+    g_autoptr(GPtrArray) pool = alias_pool(alias, inv, domain_uuid);
+    g_autoptr(GPtrArray) picked = g_ptr_array_new_with_free_func((GDestroyNotify)pool_entry_free);
     g_autoptr(GString) free_list = g_string_new(NULL), held_list = g_string_new(NULL),
                        blocked_list = g_string_new(NULL);
-    guint nfree = 0;
+    guint nfree = 0, matched = pool->len;
     for (guint i = 0; i < pool->len; i++) {
         PoolEntry *e = pool->pdata[i];
         g_autofree char *text = pci_addr_format(&e->dev->pci, PCI_FORMAT_PCI);
@@ -578,8 +488,7 @@ GPtrArray *alias_pick(const Alias *alias, GPtrArray *nodedevs, GHashTable *held,
         case POOL_FREE:
             g_string_append_printf(free_list, "%s%s", nfree ? ", " : "", text);
             if (nfree++ < count)
-                while (e->functions->len)
-                    g_ptr_array_add(picked, g_ptr_array_steal_index(e->functions, 0));
+                g_ptr_array_add(picked, g_ptr_array_steal_index(pool, i--));
             break;
         case POOL_HELD:
             g_string_append_printf(held_list, "%s%s by %s", held_list->len ? ", " : "", text, e->holder);
@@ -592,10 +501,10 @@ GPtrArray *alias_pick(const Alias *alias, GPtrArray *nodedevs, GHashTable *held,
     if (nfree >= count)
         return g_steal_pointer(&picked);
     g_autofree char *ids = describe_ids(alias);
-    if (pool->len == 0) {
+    if (matched == 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
                     "alias '%s' wants %u device%s, none of the %u host devices matches (%s)", alias->name, count,
-                    count == 1 ? "" : "s", nodedevs->len, ids);
+                    count == 1 ? "" : "s", inventory_devices(inv)->len, ids);
         return NULL;
     }
     g_autoptr(GString) msg = g_string_new(NULL);

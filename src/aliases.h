@@ -13,6 +13,7 @@
 #pragma once
 #include <glib.h>
 
+#include "inventory.h"
 #include "nodedev.h"
 
 #define ALIAS_CONFIG_DEFAULT "/etc/virt-hostdev/aliases.conf"
@@ -77,38 +78,33 @@ gboolean alias_request_parse(const char *text, char **name, guint *count, GError
  * device without a usable address never matches. */
 gboolean alias_matches(const Alias *alias, const Nodedev *dev);
 
-/* Host PCI addresses held by domains: address -> domain name. */
-GHashTable *alias_held_new(void);
-void alias_held_add(GHashTable *held, const PciAddr *addr, const char *domain);
-const char *alias_held_by(GHashTable *held, const PciAddr *addr);
-
 typedef enum {
-    POOL_FREE,     /* can be assigned: it and its whole IOMMU group are free */
-    POOL_HELD,     /* a domain has it */
-    POOL_BLOCKED,  /* free itself, but its IOMMU group is not assignable */
+    POOL_FREE,     /* the inventory calls it (with its functions) assignable */
+    POOL_HELD,     /* a domain has it, or one of its functions */
+    POOL_BLOCKED,  /* free itself, but the inventory's verdict refuses it */
 } PoolState;
 
 typedef struct {
-    const Nodedev *dev;    /* the matching device (borrowed from the pool) */
+    const Nodedev *dev;    /* the matching device (borrowed from the inventory) */
     PoolState state;
     char *holder;          /* POOL_HELD: the domain */
-    char *reason;          /* POOL_BLOCKED: why, naming the group member */
-    GPtrArray *functions;  /* Nodedev*, owned copies: DEV and the other
-                              functions of its slot in its IOMMU group, in
-                              function order (what an assignment takes) */
+    char *reason;          /* POOL_BLOCKED: the verdict's reasons */
+    GPtrArray *functions;  /* Nodedev*, borrowed: DEV and the other functions of its
+                              physical multifunction device (same slot and IOMMU group,
+                              never a VF), in function order: what an assignment takes,
+                              in one guest slot */
 } PoolEntry;
 
 void pool_entry_free(PoolEntry *entry);
 
-/* Every device of NODEDEVS that ALIAS matches, in address order, with its
- * state. Functions of one slot sharing an IOMMU group are one entry (the
- * lowest matching function). HELD may be NULL (nothing held). For
- * `list --alias`. */
-GPtrArray *alias_pool(const Alias *alias, GPtrArray *nodedevs, GHashTable *held);
+/* Every PCI device of INV that ALIAS matches, in address order, with its
+ * state by the inventory's verdict (DOMAIN_UUID: the domain being edited, or
+ * NULL). The functions of one multifunction device are one entry (the
+ * lowest matching function); a VF is always an entry of its own. */
+GPtrArray *alias_pool(const Alias *alias, Inventory *inv, const char *domain_uuid);
 
-/* Pick COUNT free entries of the pool, lowest addresses first. Returns the
- * devices to assign (owned Nodedev copies: every function of each picked
- * slot, ready for domedit_add() with all_functions), or fails with
+/* Pick COUNT free entries of the pool, lowest addresses first: PoolEntry*
+ * (owned), each one device for one guest slot. Or fails with
  * VH_ERROR_FAILED: "alias 'gpu' wants 2 devices, 1 free: 0000:01:00.0;
  * held: 0000:02:00.0 by win11". */
-GPtrArray *alias_pick(const Alias *alias, GPtrArray *nodedevs, GHashTable *held, guint count, GError **error);
+GPtrArray *alias_pick(const Alias *alias, Inventory *inv, const char *domain_uuid, guint count, GError **error);

@@ -216,15 +216,31 @@ gboolean cli_write_stdout(const char *data, gsize len, GError **error)
     return TRUE;
 }
 
-void cli_note(const char *fmt, ...)
+/* One diagnostic line on stderr (one line whatever MSG holds). */
+static void diagnostic(const char *kind, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
+static void diagnostic(const char *kind, const char *fmt, va_list ap)
 {
     if (global_opts.quiet)
         return;
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    g_autofree char *line = vh_error_line(msg);
+    fprintf(stderr, "virt-hostdev: %s%s\n", kind, line);
+}
+
+void cli_note(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    diagnostic("", fmt, ap);
     va_end(ap);
-    fprintf(stderr, "virt-hostdev: %s\n", msg);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diagnostic("warning: ", fmt, ap);
+    va_end(ap);
 }
 
 gboolean cli_write_json(VhJson *builder, GError **error)

@@ -86,3 +86,5 @@ void cli_json_int(VhJson *b, const char *key, gint64 value);
 void cli_json_bool(VhJson *b, const char *key, gboolean value);
 /* A diagnostic line on stderr unless --quiet. */
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* "virt-hostdev: warning: …" on stderr unless --quiet. */
+void cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -58,7 +58,10 @@ static void devices(GString *out, gboolean free_only)
         for (guint i = 0; i < all->len; i++) {
             const Nodedev *dev = all->pdata[i];
             g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
-            if (dev->kind != NODEDEV_PCI || (free_only && !inventory_assignable(host.inv, dev, NULL, reasons)))
+            /* free: what add would take, by the inventory's verdict; never
+             * a device whose address is unknown */
+            if (dev->kind != NODEDEV_PCI || dev->problem ||
+                (free_only && !inventory_assignable(host.inv, dev, NULL, reasons)))
                 continue;
             g_autofree char *address = pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
             g_string_append_printf(out, "%s\n%s\n", dev->name, address);

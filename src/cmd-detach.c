@@ -15,7 +15,8 @@ static struct {
 static const GOptionEntry detach_entries[] = {
     { "group", 0, 0, G_OPTION_ARG_NONE, &opt.group, "act on every device of the IOMMU groups", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &opt.force,
-      "detach only the devices named even when their group keeps members on host drivers", NULL },
+      "detach only the devices named even when their group keeps members on host drivers, "
+      "or what the assignability policy refuses", NULL },
     { "driver", 0, 0, G_OPTION_ARG_STRING, &opt.driver, "the driver to bind (only vfio)", "vfio" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
@@ -36,14 +37,21 @@ static int run_detach(char **args, GError **error)
         return VH_EXIT_USAGE;
     }
     Host host;
-    if (!host_open(&host, "pci", FALSE, error)) {
+    /* with the domains: a group one of them uses is not split */
+    if (!host_open(&host, "pci", TRUE, error)) {
         host_clear(&host);
         return VH_EXIT_FAILED;
     }
     g_autoptr(GPtrArray) named = resolve_devices(&host, args, 0, error);
+    host_warn_devices(&host, named, FALSE);
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
     g_autoptr(GPtrArray) detached = g_ptr_array_new();
-    gboolean ok = set && host_detach(&host, set, detached, error);
+    /* the verdict as show gives it, before anything is detached; who holds
+     * the device itself does not matter (a definition holding it is why it
+     * is detached) */
+    AssignContext ctx = { .together = set, .host_side = TRUE };
+    gboolean ok = set && host_check_assignable(&host, named, &ctx, opt.force, error) &&
+                  host_detach(&host, set, detached, error);
     host_clear(&host);
     return ok ? VH_EXIT_OK : vh_error_exit_code(*error);
 }

@@ -269,30 +269,6 @@ static gboolean resolve_affect(DomainEdit *de, GError **error)
     return TRUE;
 }
 
-/* A device held by another domain is refused unless --force. */
-static gboolean check_not_held(DomainEdit *de, GPtrArray *devices, GError **error)
-{
-    for (guint i = 0; i < devices->len; i++) {
-        const Nodedev *dev = devices->pdata[i];
-        GPtrArray *users = inventory_users(de->host.inv, dev);
-        for (guint u = 0; u < users->len; u++) {
-            const DeviceUser *user = users->pdata[u];
-            if (g_strcmp0(user->uuid, de->dom->uuid) == 0)
-                continue;
-            g_autofree char *label = nodedev_label(dev);
-            if (edit_cli.force) {
-                cli_note("%s is also held by domain '%s' (--force)", label, user->domain);
-                continue;
-            }
-            g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                        "%s is held by domain '%s' (%s); only one of them can use it: --force to add it anyway",
-                        label, user->domain, user->active ? "running" : "shut off");
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
 /* Test seam: a command run between the edit and the define, so that a test
  * can change the definition underneath us (the race the re-read catches). */
 static void run_before_define_hook(void)
@@ -414,23 +390,11 @@ static gboolean reattach_removed(DomainEdit *de, GPtrArray *removed, GError **er
     return host_reattach(&de->host, back, FALSE, error);
 }
 
-/* Host PCI addresses held by any domain, for the alias pool. */
-static GHashTable *held_addresses(Inventory *inv)
-{
-    GHashTable *held = alias_held_new();
-    GPtrArray *all = inventory_devices(inv);
-    for (guint i = 0; i < all->len; i++) {
-        const Nodedev *dev = all->pdata[i];
-        GPtrArray *users = dev->kind == NODEDEV_PCI ? inventory_users(inv, dev) : NULL;
-        if (users && users->len)
-            alias_held_add(held, &dev->pci, ((const DeviceUser *)users->pdata[0])->domain);
-    }
-    return held;
-}
-
-/* --pci-alias NAME[:COUNT]: free devices of the alias, whole slots, added
- * to DEVICES (the host's own models). */
-static gboolean pick_from_pool(DomainEdit *de, GPtrArray *devices, GError **error)
+/* --pci-alias NAME[:COUNT]: free devices of the alias, added to DEVICES
+ * (the host's own models). Each pick is one device for one guest slot; the
+ * functions of a multifunction device share theirs, so *GROUP_SLOTS says
+ * whether the edit groups functions by host slot (a VF pool never does). */
+static gboolean pick_from_pool(DomainEdit *de, GPtrArray *devices, gboolean *group_slots, GError **error)
 {
     g_autofree char *name = NULL;
     guint count = 1;
@@ -440,25 +404,35 @@ static gboolean pick_from_pool(DomainEdit *de, GPtrArray *devices, GError **erro
     const Alias *alias = config ? alias_config_find(config, name, error) : NULL;
     if (alias == NULL)
         return FALSE;
-    g_autoptr(GHashTable) held = held_addresses(de->host.inv);
-    g_autoptr(GPtrArray) picked = alias_pick(alias, inventory_devices(de->host.inv), held, count, error);
+    g_autoptr(GPtrArray) picked = alias_pick(alias, de->host.inv, de->dom->uuid, count, error);
     if (picked == NULL)
         return FALSE;
     g_autoptr(GString) choice = g_string_new(NULL);
+    gboolean multifunction = FALSE, shared_slot = FALSE;
     for (guint i = 0; i < picked->len; i++) {
-        const Nodedev *copy = picked->pdata[i];
-        Nodedev *dev = inventory_find_pci(de->host.inv, &copy->pci);
-        g_autofree char *label = nodedev_label(copy);
-        if (dev == NULL) {
-            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "alias '%s': %s is not on this host", name, label);
-            return FALSE;
+        const PoolEntry *e = picked->pdata[i];
+        multifunction |= e->functions->len > 1;
+        for (guint j = 0; j < i; j++)
+            shared_slot |= pci_addr_same_slot(&((const PoolEntry *)picked->pdata[j])->dev->pci, &e->dev->pci);
+        for (guint f = 0; f < e->functions->len; f++) {
+            Nodedev *dev = e->functions->pdata[f];
+            g_autofree char *label = nodedev_label(dev);
+            if (g_ptr_array_find(devices, dev, NULL)) {
+                g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "alias '%s' picked %s, which is also named", name, label);
+                return FALSE;
+            }
+            g_ptr_array_add(devices, dev);
+            g_string_append_printf(choice, "%s%s", choice->len ? " " : "", label);
         }
-        if (g_ptr_array_find(devices, dev, NULL)) {
-            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "alias '%s' picked %s, which is also named", name, label);
-            return FALSE;
-        }
-        g_ptr_array_add(devices, dev);
-        g_string_append_printf(choice, "%s%s", i ? " " : "", label);
+    }
+    *group_slots = hostdev_cli.all_functions || multifunction;
+    if (*group_slots && shared_slot) {
+        /* one flag groups by host slot for the whole edit: separate devices
+         * of one slot (VFs) would end up in one guest slot */
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "alias '%s' picked multifunction devices and separate devices of one host slot: "
+                    "add them with two commands (or narrow the alias)", name);
+        return FALSE;
     }
     cli_note("alias '%s': picked %s", name, choice->str);
     return TRUE;
@@ -485,12 +459,13 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
         else if (!(owned = resolve_devices(&de.host, device_args,
                                            edit.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error)))
             goto out;
-        if (pool_opt.pci_alias) {
-            if (!pick_from_pool(&de, owned, error))
-                goto out;
-            edit.all_functions = TRUE;
-        }
-        if (!check_not_held(&de, owned, error))
+        host_warn_devices(&de.host, owned, FALSE);
+        if (pool_opt.pci_alias && !pick_from_pool(&de, owned, &edit.all_functions, error))
+            goto out;
+        /* the inventory's verdict on all of them together; --force
+         * overrides it (never an address collision: domedit's job) */
+        AssignContext ctx = { .domain_uuid = de.dom->uuid, .together = owned, .interface = edit.opts->interface };
+        if (!host_check_assignable(&de.host, owned, &ctx, edit_cli.force, error))
             goto out;
     } else if (device_args && device_args[0]) {
         /* stale entries whose host device is gone can still be removed */

@@ -20,7 +20,8 @@ static const GOptionEntry list_entries[] = {
     { "class", 0, 0, G_OPTION_ARG_STRING, &opt.class,
       "only devices of this class: gpu, audio, net, storage, usb-controller, serial-bus, bridge, "
       "accelerator, other (PCI), usb (USB devices), mdev (mediated devices)", "CLASS" },
-    { "free", 0, 0, G_OPTION_ARG_NONE, &opt.free, "only devices no domain holds", NULL },
+    { "free", 0, 0, G_OPTION_ARG_NONE, &opt.free,
+      "only devices no domain holds that may leave the host (no bridges, chipset or root hubs)", NULL },
     { "assignable", 0, 0, G_OPTION_ARG_NONE, &opt.assignable,
       "only devices that can be given to a guest as they stand (free, IOMMU group clear)", NULL },
     { "names", 0, 0, G_OPTION_ARG_NONE, &opt.names, "bare node-device names, one per line", NULL },
@@ -64,20 +65,33 @@ static gboolean class_capability(const char *cls, const char **cap, GError **err
     return FALSE;
 }
 
+static gboolean of_capability(const Nodedev *dev, const char *cap)
+{
+    if (g_strcmp0(cap, "pci") == 0)
+        return dev->kind == NODEDEV_PCI;
+    if (g_strcmp0(cap, "usb_device") == 0)
+        return dev->kind == NODEDEV_USB;
+    if (g_strcmp0(cap, "mdev") == 0)
+        return dev->kind == NODEDEV_MDEV;
+    return TRUE;
+}
+
 static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, const Alias *alias)
 {
+    /* a device whose address is unknown is never listed as if it had one */
+    if (dev->problem || !of_capability(dev, cap))
+        return FALSE;
     if (alias && !alias_matches(alias, dev))
-        return FALSE;
-    if (g_strcmp0(cap, "pci") == 0 && dev->kind != NODEDEV_PCI)
-        return FALSE;
-    if (g_strcmp0(cap, "usb_device") == 0 && dev->kind != NODEDEV_USB)
-        return FALSE;
-    if (g_strcmp0(cap, "mdev") == 0 && dev->kind != NODEDEV_MDEV)
         return FALSE;
     if (opt.class && dev->kind == NODEDEV_PCI && strcmp(opt.class, nodedev_class_name(dev)) != 0)
         return FALSE;
-    if (opt.free && inventory_users(inv, dev)->len > 0)
-        return FALSE;
+    if (opt.free) {
+        /* held by no domain, and not refused for what it is (a bridge, the
+         * chipset, a root hub) */
+        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, reasons))
+            return FALSE;
+    }
     if (opt.assignable) {
         g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
         if (!inventory_assignable(inv, dev, NULL, reasons))
@@ -201,10 +215,18 @@ static int run_list(char **args, GError **error)
         return VH_EXIT_FAILED;
     }
     g_autoptr(GPtrArray) rows = g_ptr_array_new();
+    g_autoptr(GPtrArray) left_out = g_ptr_array_new();
     GPtrArray *all = inventory_devices(host.inv);
-    for (guint i = 0; i < all->len; i++)
-        if (wanted(host.inv, all->pdata[i], cap, alias))
-            g_ptr_array_add(rows, all->pdata[i]);
+    for (guint i = 0; i < all->len; i++) {
+        Nodedev *dev = all->pdata[i];
+        if (wanted(host.inv, dev, cap, alias))
+            g_ptr_array_add(rows, dev);
+        else if (dev->problem && of_capability(dev, cap))
+            g_ptr_array_add(left_out, dev);
+    }
+    /* what is listed with an address from its name, and what is not listed */
+    host_warn_devices(&host, rows, FALSE);
+    host_warn_devices(&host, left_out, TRUE);
 
     gboolean ok;
     if (opt.names) {

@@ -211,6 +211,13 @@ static int run_show(char **args, GError **error)
             return vh_error_exit_code(*error);
         }
         dev = found->pdata[0];
+        host_warn_devices(&host, found, FALSE);
+    }
+    if (dev->problem) {
+        /* an address that is not known is not shown as one */
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+        host_clear(&host);
+        return VH_EXIT_USAGE;
     }
     Inventory *inv = offline ? offline_inv : host.inv;
     g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);

@@ -37,11 +37,13 @@ static gboolean read_nodedevs(Host *host, const char *cap, GError **error)
     g_autoptr(GPtrArray) errors = NULL;
     g_autoptr(GPtrArray) models = nodedev_parse_many(texts, names, devices->len, &errors);
     for (guint i = 0; i < devices->len; i++) {
-        /* one odd device must not hide the rest of the host */
+        /* one odd device must not hide the rest of the host (nor be listed
+         * without a word: host_warn_devices) */
         if (models->pdata[i])
             inventory_take_device(host->inv, g_steal_pointer(&models->pdata[i]));
-        else if (global_opts.verbose)
-            cli_note("skipping node device %s: %s", names[i], ((GError *)errors->pdata[i])->message);
+        else
+            g_ptr_array_add(host->skipped,
+                            g_strdup_printf("%s: %s", names[i], ((GError *)errors->pdata[i])->message));
     }
     inventory_sort(host->inv);
     return TRUE;
@@ -54,6 +56,7 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
     if (host->virt == NULL)
         return FALSE;
     host->inv = inventory_new();
+    host->skipped = g_ptr_array_new_with_free_func(g_free);
     DomainFetch fetch = { host->virt, host->conn, NULL, NULL };
     GThread *thread = domains ? g_thread_new("domains", fetch_domains, &fetch) : NULL;
     gboolean ok = read_nodedevs(host, cap, error);
@@ -81,6 +84,20 @@ void host_clear(Host *host)
 {
     g_clear_pointer(&host->inv, inventory_free);
     g_clear_pointer(&host->kept, g_ptr_array_unref);
+    g_clear_pointer(&host->skipped, g_ptr_array_unref);
+}
+
+void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped)
+{
+    for (guint i = 0; skipped && host->skipped && i < host->skipped->len; i++)
+        cli_warning("skipping node device %s", (const char *)host->skipped->pdata[i]);
+    for (guint i = 0; devices && i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        if (dev->warning)
+            cli_warning("%s", dev->warning);
+        else if (dev->problem && skipped)
+            cli_warning("%s; the device is left out", dev->problem);
+    }
 }
 
 Nodedev *host_keep(Host *host, Nodedev *dev)
@@ -264,4 +281,14 @@ gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **
         cli_note("gave %s back to the host", label);
     }
     return TRUE;
+}
+
+gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                               GError **error)
+{
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    gboolean ok = inventory_check_assignable(host->inv, devices, ctx, force, notes, error);
+    for (guint i = 0; i < notes->len; i++)
+        cli_note("%s", (const char *)notes->pdata[i]);
+    return ok;
 }

@@ -16,6 +16,7 @@ typedef struct {
     /* devices the resolver made that the inventory does not hold (offline
      * models, devices looked up by name outside a filtered listing) */
     GPtrArray *kept;
+    GPtrArray *skipped;  /* "NAME: why" of node devices whose XML was refused */
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
@@ -25,6 +26,17 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
 void host_clear(Host *host);
 /* Keep DEV (taken) until host_clear; returns it. */
 Nodedev *host_keep(Host *host, Nodedev *dev);
+
+/* One warning line per device of DEVICES whose XML carried an impossible
+ * value (the address came from its name), or that has no usable address;
+ * with SKIPPED also for the node devices left out of the inventory. Verbs
+ * warn about what they list or use, not about the rest of the host. */
+void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped);
+
+/* The inventory's verdict on DEVICES (inventory_check_assignable), its
+ * notes (caveats, what --force let through) on stderr. */
+gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                               GError **error);
 
 /* Table cells: PCI address / USB bus.device / mdev UUID; vendor:product;
  * vendor and product names. NULL when unknown. */

@@ -40,6 +40,14 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--mac and --vlan only apply with --interface");
         return FALSE;
     }
+    if (dev->kind == NODEDEV_MDEV && !g_strv_contains((const char *const[]){ "vfio-pci", "vfio-ccw", "vfio-ap", NULL },
+                                                      nodedev_mdev_model(dev))) {
+        g_autofree char *api = vh_error_quote(nodedev_mdev_model(dev));
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "%s: its type's device API is '%s'; libvirt assigns vfio-pci, vfio-ccw and vfio-ap mdevs only",
+                    label, api);
+        return FALSE;
+    }
     if (dev->kind == NODEDEV_MDEV && opts->boot_order) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "--boot-order applies to PCI and USB devices, not to %s", label);
@@ -197,7 +205,7 @@ char *hostdev_format(const HostdevBlock *b, const HostdevOpts *opts, const char 
     } else {
         /* libvirt never manages mdevs (they are created, not detached), so
          * no managed attribute: libvirt itself writes none. */
-        emit(&e, 0, "<hostdev mode='subsystem' type='mdev' model='vfio-pci'>");
+        emit(&e, 0, "<hostdev mode='subsystem' type='mdev' model='%s'>", nodedev_mdev_model(dev));
         emit(&e, 1, "<source>");
         emit(&e, 2, "<address uuid='%s'/>", dev->uuid);
         emit(&e, 1, "</source>");

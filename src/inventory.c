@@ -13,6 +13,8 @@ struct Inventory {
     GHashTable *users;    /* source key -> GPtrArray of DeviceUser* */
     GHashTable *groups;   /* IOMMU group number -> GPtrArray of Nodedev* */
     GPtrArray *no_users;  /* returned when nobody holds a device */
+    GHashTable *merged;   /* joined source keys -> GPtrArray of DeviceUser*: the users of a
+                             device recorded under several keys, built on first query */
 };
 
 static void device_user_free(gpointer p)
@@ -32,6 +34,7 @@ Inventory *inventory_new(void)
     inv->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     inv->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     inv->no_users = g_ptr_array_new();
+    inv->merged = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     return inv;
 }
 
@@ -44,6 +47,7 @@ void inventory_free(Inventory *inv)
     g_hash_table_unref(inv->users);
     g_hash_table_unref(inv->groups);
     g_ptr_array_unref(inv->no_users);
+    g_hash_table_unref(inv->merged);
     g_ptr_array_unref(inv->devices);
     g_free(inv);
 }
@@ -209,6 +213,8 @@ static gboolean record_sources(Inventory *inv, const char *name, const char *uui
 gboolean inventory_add_domain(Inventory *inv, const char *name, const char *uuid, gboolean active,
                               const char *xml, const char *live_xml, GError **error)
 {
+    /* merged answers are recomputed from the new records */
+    g_hash_table_remove_all(inv->merged);
     /* the definition first, so that live_only marks only hot-plugged devices */
     if (!record_sources(inv, name, uuid, active, xml, FALSE, error))
         return FALSE;
@@ -240,6 +246,25 @@ static gint compare_devices(gconstpointer pa, gconstpointer pb)
     return g_strcmp0(a->name, b->name);
 }
 
+/* An mdev's device API, where its own XML did not say: its parent's
+ * description of the type (<capability type='mdev_types'>). */
+static void fill_mdev_device_apis(Inventory *inv)
+{
+    for (guint i = 0; i < inv->devices->len; i++) {
+        Nodedev *dev = inv->devices->pdata[i];
+        if (dev->kind != NODEDEV_MDEV || dev->mdev_device_api || dev->parent == NULL || dev->mdev_type == NULL)
+            continue;
+        const Nodedev *parent = g_hash_table_lookup(inv->by_name, dev->parent);
+        for (guint t = 0; parent && parent->mdev_types && t < parent->mdev_types->len; t++) {
+            const MdevType *type = parent->mdev_types->pdata[t];
+            if (g_strcmp0(type->id, dev->mdev_type) == 0 && type->device_api) {
+                dev->mdev_device_api = g_strdup(type->device_api);
+                break;
+            }
+        }
+    }
+}
+
 void inventory_sort(Inventory *inv)
 {
     g_ptr_array_sort(inv->devices, compare_devices);
@@ -248,6 +273,7 @@ void inventory_sort(Inventory *inv)
     g_hash_table_iter_init(&it, inv->groups);
     while (g_hash_table_iter_next(&it, NULL, &members))
         g_ptr_array_sort(members, compare_devices);
+    fill_mdev_device_apis(inv);
 }
 
 GPtrArray *inventory_devices(Inventory *inv)
@@ -292,29 +318,33 @@ Nodedev *inventory_find(Inventory *inv, const Nodedev *model)
 GPtrArray *inventory_users(Inventory *inv, const Nodedev *dev)
 {
     g_autoptr(GPtrArray) keys = source_keys(dev);
-    GPtrArray *found = NULL;
-    for (guint k = 0; k < keys->len; k++) {
+    if (keys->len <= 1) {
+        GPtrArray *users = keys->len ? g_hash_table_lookup(inv->users, keys->pdata[0]) : NULL;
+        return users ? users : inv->no_users;
+    }
+    /* a USB device held by ids in one domain and by bus.device in another:
+     * a list of its own, the recorded ones stay as they are */
+    g_ptr_array_add(keys, NULL);
+    g_autofree char *joined = g_strjoinv("\n", (char **)keys->pdata);
+    GPtrArray *found = g_hash_table_lookup(inv->merged, joined);
+    if (found)
+        return found;
+    found = g_ptr_array_new_with_free_func(device_user_free);
+    for (guint k = 0; keys->pdata[k]; k++) {
         GPtrArray *users = g_hash_table_lookup(inv->users, keys->pdata[k]);
-        if (users == NULL)
-            continue;
-        if (found == NULL) {
-            found = users;
-            continue;
-        }
-        /* a USB device held by ids in one domain and by bus.device in
-         * another: merge into the first list */
-        for (guint i = 0; i < users->len; i++) {
-            DeviceUser *u = users->pdata[i];
-            if (find_user(found, u->uuid) == NULL) {
-                DeviceUser *copy = g_new0(DeviceUser, 1);
-                *copy = *u;
-                copy->domain = g_strdup(u->domain);
-                copy->uuid = g_strdup(u->uuid);
-                g_ptr_array_add(found, copy);
-            }
+        for (guint i = 0; users && i < users->len; i++) {
+            const DeviceUser *u = users->pdata[i];
+            if (find_user(found, u->uuid))
+                continue;
+            DeviceUser *copy = g_new0(DeviceUser, 1);
+            *copy = *u;
+            copy->domain = g_strdup(u->domain);
+            copy->uuid = g_strdup(u->uuid);
+            g_ptr_array_add(found, copy);
         }
     }
-    return found ? found : inv->no_users;
+    g_hash_table_insert(inv->merged, g_steal_pointer(&joined), found);
+    return found;
 }
 
 GPtrArray *inventory_group(Inventory *inv, const Nodedev *dev)
@@ -332,20 +362,45 @@ gboolean nodedev_driver_is_vfio(const char *driver)
 
 gboolean nodedev_is_bridge(const Nodedev *dev)
 {
-    return dev->kind == NODEDEV_PCI && dev->pci_class >= 0 && ((dev->pci_class >> 16) & 0xff) == 0x06 &&
-           ((dev->pci_class >> 8) & 0xff) == 0x04;
+    if (dev->kind != NODEDEV_PCI)
+        return FALSE;
+    /* the header type decides where libvirt reports it: a class of 0xffffff
+     * (unknown) or a vendor's odd one does not make a bridge an endpoint */
+    if (dev->header != PCI_HEADER_ENDPOINT)
+        return TRUE;
+    guint cls = dev->pci_class >= 0 ? (guint)(dev->pci_class >> 8) & 0xffff : 0;
+    return cls == 0x0604 || cls == 0x0607 || cls == 0x0609;
+}
+
+gboolean nodedev_on_host_driver(const Nodedev *dev)
+{
+    /* pci-stub holds a device for VFIO without using it, as no driver does */
+    return dev->driver != NULL && !nodedev_driver_is_vfio(dev->driver) && g_strcmp0(dev->driver, "pci-stub") != 0;
 }
 
 static void reason(GPtrArray *reasons, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static void reason(GPtrArray *reasons, const char *fmt, ...)
 {
+    if (reasons == NULL)
+        return;
     va_list ap;
     va_start(ap, fmt);
     g_ptr_array_add(reasons, g_strdup_vprintf(fmt, ap));
     va_end(ap);
 }
 
-static gboolean check_group(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons)
+static const DeviceUser *other_user(Inventory *inv, const Nodedev *dev, const AssignContext *ctx)
+{
+    GPtrArray *users = inventory_users(inv, dev);
+    for (guint u = 0; u < users->len; u++) {
+        const DeviceUser *user = users->pdata[u];
+        if (!ctx->domain_uuid || g_strcmp0(user->uuid, ctx->domain_uuid) != 0)
+            return user;
+    }
+    return NULL;
+}
+
+static gboolean check_group(Inventory *inv, const Nodedev *dev, const AssignContext *ctx, GPtrArray *reasons)
 {
     if (dev->iommu_group < 0) {
         reason(reasons, "no IOMMU group: enable the IOMMU (intel_iommu=on or amd_iommu=on on the kernel "
@@ -359,21 +414,16 @@ static gboolean check_group(Inventory *inv, const Nodedev *dev, const char *excl
         if (m == dev || pci_addr_equal(&m->pci, &dev->pci) || nodedev_is_bridge(m))
             continue;
         /* a VFIO group is opened by one guest at a time */
-        GPtrArray *users = inventory_users(inv, m);
-        const DeviceUser *other = NULL;
-        for (guint u = 0; u < users->len && other == NULL; u++)
-            if (!exclude_domain || g_strcmp0(((const DeviceUser *)users->pdata[u])->uuid, exclude_domain) != 0)
-                other = users->pdata[u];
+        const DeviceUser *other = other_user(inv, m, ctx);
+        g_autofree char *label = nodedev_label(m);
         if (other) {
-            g_autofree char *label = nodedev_label(m);
             reason(reasons, "group %d also holds %s, which %s domain '%s' has: a group goes to one guest whole",
                    dev->iommu_group, label, other->active ? "running" : "shut-off", other->domain);
             ok = FALSE;
             continue;
         }
-        if (m->driver == NULL || nodedev_driver_is_vfio(m->driver))
+        if (!nodedev_on_host_driver(m) || (ctx->together && g_ptr_array_find(ctx->together, m, NULL)))
             continue;
-        g_autofree char *label = nodedev_label(m);
         gboolean sibling = pci_addr_same_slot(&m->pci, &dev->pci);
         reason(reasons, "group %d also holds %s bound to %s: %s", dev->iommu_group, label, m->driver,
                sibling ? "detach it too or use --all-functions" : "detach it too (virt-hostdev detach --group)");
@@ -382,41 +432,72 @@ static gboolean check_group(Inventory *inv, const Nodedev *dev, const char *excl
     return ok;
 }
 
-gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons)
+gboolean inventory_device_passable(const Nodedev *dev, GPtrArray *reasons)
 {
-    gboolean ok = TRUE;
-    if (dev->kind == NODEDEV_OTHER) {
+    if (dev->problem) {
+        reason(reasons, "%s", dev->problem);
+        return FALSE;
+    }
+    /* a SCSI device goes to a guest as <hostdev type='scsi'> */
+    if (dev->kind == NODEDEV_OTHER && !dev->is_scsi) {
         reason(reasons, "a %s device is not passed through itself: pass its parent %s",
                dev->capability ? dev->capability : "non-PCI", dev->parent ? dev->parent : "device");
         return FALSE;
     }
     if (nodedev_is_bridge(dev)) {
         reason(reasons, "a PCI bridge: pass the devices behind it instead");
-        ok = FALSE;
-    } else if (dev->kind == NODEDEV_PCI && ((dev->pci_class >> 16) & 0xff) == 0x06) {
+        return FALSE;
+    }
+    if (dev->kind == NODEDEV_PCI && dev->pci_class >= 0 && ((dev->pci_class >> 16) & 0xff) == 0x06) {
         reason(reasons, "a chipset bridge: the host needs it");
-        ok = FALSE;
+        return FALSE;
     }
     /* Linux Foundation ids: the kernel's virtual root hubs */
     if (dev->kind == NODEDEV_USB && dev->usb_has_ids && dev->vendor_id == 0x1d6b) {
         reason(reasons, "a USB root hub of the host: pass its USB controller (a PCI device) instead");
-        ok = FALSE;
+        return FALSE;
     }
-    if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, exclude_domain, reasons))
+    return TRUE;
+}
+
+static gboolean check_interface(const Nodedev *dev, GPtrArray *reasons)
+{
+    if (dev->kind != NODEDEV_PCI || dev->is_vf)
+        return TRUE;
+    /* libvirt sets the MAC (and VLAN) of an <interface type='hostdev'>
+     * through its PF, and refuses to start one on anything but a VF */
+    if (dev->vf_max >= 0 || (dev->vfs && dev->vfs->len))
+        reason(reasons, "an SR-IOV PF, not a VF: --interface takes one of its VFs (see virt-hostdev show)");
+    else
+        reason(reasons, "not an SR-IOV VF: --interface needs a VF; pass this device as a plain <hostdev>");
+    return FALSE;
+}
+
+gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const AssignContext *ctx, GPtrArray *reasons)
+{
+    static const AssignContext alone = { 0 };
+    if (ctx == NULL)
+        ctx = &alone;
+    if (!inventory_device_passable(dev, reasons))
+        return FALSE;
+    gboolean ok = TRUE;
+    if (ctx->interface && !check_interface(dev, reasons))
         ok = FALSE;
-    GPtrArray *users = inventory_users(inv, dev);
+    if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, ctx, reasons))
+        ok = FALSE;
+    GPtrArray *users = ctx->host_side ? inv->no_users : inventory_users(inv, dev);
     for (guint i = 0; i < users->len; i++) {
         const DeviceUser *u = users->pdata[i];
-        if (exclude_domain && g_strcmp0(u->uuid, exclude_domain) == 0)
+        if (ctx->domain_uuid && g_strcmp0(u->uuid, ctx->domain_uuid) == 0)
             continue;
         if (u->active)
             reason(reasons, "in use by running domain '%s'", u->domain);
         else
-            reason(reasons, "held by the definition of domain '%s' (shut off): only one of them can start; "
-                            "--force adds it anyway", u->domain);
+            reason(reasons, "held by the definition of domain '%s' (shut off): only one of them can start",
+                   u->domain);
         ok = FALSE;
     }
-    if (dev->kind == NODEDEV_PCI && dev->vfs && dev->vfs->len > 0)
+    if (dev->kind == NODEDEV_PCI && !ctx->interface && dev->vfs && dev->vfs->len > 0)
         reason(reasons, "an SR-IOV PF with %u VFs enabled: assign a VF (--interface), or disable the VFs first",
                dev->vfs->len);
     if (dev->kind == NODEDEV_PCI && dev->mdev_types && dev->mdev_types->len > 0)
@@ -425,9 +506,42 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *ex
     return ok;
 }
 
-static gboolean on_host_driver(const Nodedev *m)
+static char *join_reasons(GPtrArray *reasons)
 {
-    return m->driver != NULL && !nodedev_driver_is_vfio(m->driver) && !nodedev_is_bridge(m);
+    g_ptr_array_add(reasons, NULL);
+    char *text = g_strjoinv("; ", (char **)reasons->pdata);
+    g_ptr_array_remove_index(reasons, reasons->len - 1);
+    return text;
+}
+
+gboolean inventory_check_assignable(Inventory *inv, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                                    GPtrArray *notes, GError **error)
+{
+    AssignContext c = ctx ? *ctx : (AssignContext){ 0 };
+    if (c.together == NULL)
+        c.together = devices;
+    for (guint i = 0; i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        g_autofree char *label = nodedev_label(dev);
+        if (dev->problem) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s", dev->problem);
+            return FALSE;
+        }
+        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+        gboolean ok = inventory_assignable(inv, dev, &c, reasons);
+        if (reasons->len == 0)
+            continue;
+        g_autofree char *why = join_reasons(reasons);
+        if (ok) {
+            g_ptr_array_add(notes, g_strdup_printf("%s: %s", label, why));
+        } else if (force) {
+            g_ptr_array_add(notes, g_strdup_printf("%s is not assignable (--force): %s", label, why));
+        } else {
+            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s is not assignable: %s (--force overrides)", label, why);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }
 
 GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean group, gboolean force, GError **error)
@@ -455,7 +569,7 @@ GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean gro
                 continue;
             if (group) {
                 g_ptr_array_add(set, member);
-            } else if (on_host_driver(member) && !force) {
+            } else if (nodedev_on_host_driver(member) && !force) {
                 g_autofree char *label = nodedev_label(dev), *other = nodedev_label(member);
                 g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
                             "%s: IOMMU group %d also holds %s bound to %s; the group goes to a guest whole: "

@@ -41,16 +41,39 @@ Nodedev *inventory_find_name(Inventory *inv, const char *name);
 /* The host device a DEVICE argument names (address, name, usb:…, mdev UUID),
  * or NULL. MODEL is a device built from the argument or read from XML. */
 Nodedev *inventory_find(Inventory *inv, const Nodedev *model);
-/* DeviceUser* of the domains holding DEV (never NULL; do not free). */
+/* DeviceUser* of the domains holding DEV (never NULL; owned by the
+ * inventory, do not free). The answer depends only on what was added, never
+ * on earlier queries. */
 GPtrArray *inventory_users(Inventory *inv, const Nodedev *dev);
 
 /* Members of DEV's IOMMU group as host devices (those libvirt lists). */
 GPtrArray *inventory_group(Inventory *inv, const Nodedev *dev);
 
-/* Whether DEV can be given to a guest as it stands. REASONS receives one
- * line per problem or caveat, each with what to do about it. EXCLUDE_DOMAIN
- * (a UUID) is the domain being edited: its own hold is not a problem. */
-gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const char *exclude_domain, GPtrArray *reasons);
+/* What an assignment is: the context of one verdict. */
+typedef struct {
+    const char *domain_uuid;  /* the domain being edited: its own holds are no problem */
+    GPtrArray *together;      /* Nodedev* assigned (or detached) at the same time: IOMMU
+                                 group mates among them are no problem */
+    gboolean interface;       /* as <interface type='hostdev'> (add --interface) */
+    gboolean host_side;       /* detach: the device's own holders are why it is detached */
+} AssignContext;
+
+/* THE assignability verdict: whether DEV can be given to a guest as it
+ * stands (CTX: NULL for a new guest, alone). REASONS receives one line per
+ * problem or caveat, each with what to do about it; caveats (an SR-IOV PF,
+ * an mdev-capable device) leave the verdict TRUE. show, list, add, detach,
+ * completion and the alias pools all ask this. */
+gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const AssignContext *ctx, GPtrArray *reasons);
+/* The part of the verdict that depends on the device alone: a known address,
+ * not a bridge or the host's chipset, not a USB root hub (list --free).
+ * REASONS may be NULL. */
+gboolean inventory_device_passable(const Nodedev *dev, GPtrArray *reasons);
+/* The verdict for each of DEVICES (CTX->together: DEVICES when NULL). A
+ * device without a usable address is VH_ERROR_INPUT; any other refusal is
+ * VH_ERROR_FAILED naming the device and its reasons, unless FORCE, which
+ * turns it into a NOTES line (strings; caveats are NOTES lines too). */
+gboolean inventory_check_assignable(Inventory *inv, GPtrArray *devices, const AssignContext *ctx, gboolean force,
+                                    GPtrArray *notes, GError **error);
 
 /* Host side of passthrough: the devices to act on are DEVICES, plus with
  * GROUP every other member of their IOMMU groups (bridges excepted). Without
@@ -60,5 +83,9 @@ GPtrArray *inventory_detach_set(Inventory *inv, GPtrArray *devices, gboolean gro
 
 /* Host drivers that mean "ready for a guest". */
 gboolean nodedev_driver_is_vfio(const char *driver);
-/* PCI bridges and root ports may stay on their host driver in a group. */
+/* PCI-to-PCI bridges, root and switch ports, CardBus bridges: by the header
+ * type libvirt reports, or else by the class. They stay with the host (and
+ * may keep their host driver in a group that goes to a guest). */
 gboolean nodedev_is_bridge(const Nodedev *dev);
+/* A device a host driver holds: neither a VFIO/stub driver nor none. */
+gboolean nodedev_on_host_driver(const Nodedev *dev);

@@ -35,6 +35,7 @@ void nodedev_free(Nodedev *dev)
     g_free(dev->driver);
     g_free(dev->capability);
     g_free(dev->problem);
+    g_free(dev->warning);
     g_free(dev->vendor_name);
     g_free(dev->product_name);
     if (dev->iommu_members)
@@ -45,6 +46,7 @@ void nodedev_free(Nodedev *dev)
         g_ptr_array_unref(dev->mdev_types);
     g_free(dev->uuid);
     g_free(dev->mdev_type);
+    g_free(dev->mdev_device_api);
     g_free(dev);
 }
 
@@ -113,6 +115,58 @@ static gboolean read_id(xmlNode *el, guint *value, const char *what, GError **er
     return pci_attr_parse(id, label, 0xffff, value, error);
 }
 
+/* The decimal address elements. libvirt names a PCI node device after its
+ * sysfs address, so when an element holds an impossible value (libvirt's own
+ * tests carry a bus of 4294967295) a pci_DDDD_BB_SS_F name is the authority,
+ * with a warning naming the field; without such a name the device keeps a
+ * problem and its address is never used. */
+static void read_pci_address(Nodedev *dev, xmlNode *cap, const char *what)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint *fields[] = { &dev->pci.domain, &dev->pci.bus, &dev->pci.slot, &dev->pci.function };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *text = vh_xml_text(vh_xml_child(cap, names[i]));
+        if (pci_attr_parse(text, NULL, maxima[i], fields[i], NULL))
+            continue;
+        guint any;
+        const char *why = text && *text == '-'                               ? "negative"
+                          : pci_attr_parse(text, NULL, G_MAXUINT, &any, NULL) ? "out of range"
+                                                                              : "not a number";
+        g_autofree char *shown = vh_error_quote(text ? text : "");
+        PciAddr from_name;
+        if (dev->name && pci_addr_parse_nodedev_name(dev->name, &from_name, NULL)) {
+            dev->pci = from_name;
+            dev->warning = g_strdup_printf("%s: <%s>%s</%s> is %s; using the address from the device name",
+                                           dev->name, names[i], shown, names[i], why);
+        } else {
+            memset(&dev->pci, 0, sizeof(dev->pci));
+            dev->problem = g_strdup_printf("%s: <%s>%s</%s> is %s, and the device name is not of the form "
+                                           "pci_DDDD_BB_SS_F: its PCI address is unknown", what, names[i], shown,
+                                           names[i], why);
+        }
+        return;
+    }
+}
+
+/* <capability type='mdev_types'>: what a parent (a PCI device, a channel
+ * subsystem, the AP matrix) can create; a repeated one replaces the first. */
+static void read_mdev_types(Nodedev *dev, xmlNode *sub)
+{
+    g_clear_pointer(&dev->mdev_types, g_ptr_array_unref);
+    dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
+    VH_XML_FOREACH_CHILD(t, sub, "type") {
+        MdevType *mt = g_new0(MdevType, 1);
+        mt->id = vh_xml_prop(t, "id");
+        mt->name = vh_xml_text(vh_xml_child(t, "name"));
+        mt->device_api = vh_xml_text(vh_xml_child(t, "deviceAPI"));
+        g_autofree char *avail = vh_xml_text(vh_xml_child(t, "availableInstances"));
+        guint a;
+        mt->available = avail && pci_attr_parse(avail, "availableInstances", G_MAXINT, &a, NULL) ? (gint)a : -1;
+        g_ptr_array_add(dev->mdev_types, mt);
+    }
+}
+
 static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GError **error)
 {
     xmlNode *el;
@@ -125,20 +179,7 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
             return FALSE;
         }
     }
-    g_autoptr(GError) component_error = NULL;
-    if (!read_decimal_child(cap, "domain", PCI_DOMAIN_MAX, &dev->pci.domain, what, &component_error) ||
-        !read_decimal_child(cap, "bus", PCI_BUS_MAX, &dev->pci.bus, what, &component_error) ||
-        !read_decimal_child(cap, "slot", PCI_SLOT_MAX, &dev->pci.slot, what, &component_error) ||
-        !read_decimal_child(cap, "function", PCI_FUNCTION_MAX, &dev->pci.function, what, &component_error)) {
-        /* libvirt names a PCI node device after its sysfs address; when the
-         * decimal elements are unusable (libvirt's own tests carry a bus of
-         * 4294967295), that name is the authority */
-        if (dev->name == NULL || !pci_addr_parse_nodedev_name(dev->name, &dev->pci, NULL)) {
-            /* keep the device (a host listing should still show it) but
-             * refuse to use its address */
-            dev->problem = g_strdup(component_error->message);
-        }
-    }
+    read_pci_address(dev, cap, what);
 
     if ((el = vh_xml_child(cap, "class"))) {
         g_autofree char *text = vh_xml_text(el);
@@ -170,7 +211,11 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
     }
     VH_XML_FOREACH_CHILD(sub, cap, "capability") {
         g_autofree char *type = vh_xml_prop(sub, "type");
-        if (g_strcmp0(type, "phys_function") == 0) {
+        if (g_strcmp0(type, "pci-bridge") == 0) {
+            dev->header = PCI_HEADER_PCI_BRIDGE;
+        } else if (g_strcmp0(type, "cardbus-bridge") == 0) {
+            dev->header = PCI_HEADER_CARDBUS_BRIDGE;
+        } else if (g_strcmp0(type, "phys_function") == 0) {
             xmlNode *a = vh_xml_child(sub, "address");
             if (a) {
                 if (!nodedev_read_address(a, TRUE, &dev->pf, what, error))
@@ -189,18 +234,7 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
                 return FALSE;
             dev->vf_max = max ? (gint)m : (gint)dev->vfs->len;
         } else if (g_strcmp0(type, "mdev_types") == 0) {
-            g_clear_pointer(&dev->mdev_types, g_ptr_array_unref);
-            dev->mdev_types = g_ptr_array_new_with_free_func(mdev_type_free);
-            VH_XML_FOREACH_CHILD(t, sub, "type") {
-                MdevType *mt = g_new0(MdevType, 1);
-                mt->id = vh_xml_prop(t, "id");
-                mt->name = vh_xml_text(vh_xml_child(t, "name"));
-                mt->device_api = vh_xml_text(vh_xml_child(t, "deviceAPI"));
-                g_autofree char *avail = vh_xml_text(vh_xml_child(t, "availableInstances"));
-                guint a;
-                mt->available = avail && pci_attr_parse(avail, "availableInstances", G_MAXINT, &a, NULL) ? (gint)a : -1;
-                g_ptr_array_add(dev->mdev_types, mt);
-            }
+            read_mdev_types(dev, sub);
         }
     }
     return TRUE;
@@ -250,7 +284,12 @@ static gboolean parse_mdev_cap(Nodedev *dev, xmlNode *cap, const char *what, GEr
         g_autofree char *name = vh_error_quote(dev->name ? dev->name : "");
         dev->problem = g_strdup_printf("%s: mediated device %s without a valid UUID", what, name);
     }
-    dev->mdev_type = vh_xml_prop(vh_xml_child(cap, "type"), "id");
+    xmlNode *type = vh_xml_child(cap, "type");
+    dev->mdev_type = vh_xml_prop(type, "id");
+    /* the type's device API, where the mdev's own XML states it */
+    dev->mdev_device_api = vh_xml_text(vh_xml_child(type, "deviceAPI"));
+    if (dev->mdev_device_api == NULL)
+        dev->mdev_device_api = vh_xml_text(vh_xml_child(cap, "deviceAPI"));
     if ((cap = vh_xml_child(cap, "iommuGroup"))) {
         g_autofree char *number = vh_xml_prop(cap, "number");
         guint n;
@@ -305,6 +344,12 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
         ok = parse_mdev_cap(dev, cap, what, error);
     } else if (g_strcmp0(dev->capability, "scsi") == 0) {
         parse_scsi_cap(dev, cap, what);
+    } else {
+        /* css, ap_matrix: parents of mdevs, not passed through themselves */
+        VH_XML_FOREACH_CHILD(sub, cap, "capability") {
+            if (vh_xml_prop_is(sub, "type", "mdev_types"))
+                read_mdev_types(dev, sub);
+        }
     }
     return ok ? g_steal_pointer(&dev) : NULL;
 }
@@ -404,6 +449,18 @@ Nodedev *nodedev_from_spec(const char *spec, GError **error)
     return g_steal_pointer(&dev);
 }
 
+const char *nodedev_mdev_model(const Nodedev *dev)
+{
+    if (dev->mdev_device_api)
+        return dev->mdev_device_api;
+    /* channel I/O subchannels and the crypto adapter matrix of s390 */
+    if (dev->parent && g_str_has_prefix(dev->parent, "css_"))
+        return "vfio-ccw";
+    if (g_strcmp0(dev->parent, "ap_matrix") == 0)
+        return "vfio-ap";
+    return "vfio-pci";
+}
+
 char *nodedev_label(const Nodedev *dev)
 {
     switch (dev->kind) {
@@ -430,6 +487,8 @@ const char *nodedev_class_name(const Nodedev *dev)
         return "usb";
     if (dev->kind == NODEDEV_MDEV)
         return "mdev";
+    if (dev->kind == NODEDEV_PCI && dev->header != PCI_HEADER_ENDPOINT)
+        return "bridge";
     if (dev->kind != NODEDEV_PCI || dev->pci_class < 0)
         return dev->capability ? dev->capability : "other";
     guint base = (guint)(dev->pci_class >> 16) & 0xff;

@@ -13,6 +13,14 @@ typedef enum {
     NODEDEV_OTHER,  /* net, scsi_host, …: not something to pass through */
 } NodedevKind;
 
+/* The PCI header type (the low 7 bits of config byte 0x0e), as libvirt
+ * shows it: a nested <capability type='pci-bridge'/> or 'cardbus-bridge'. */
+typedef enum {
+    PCI_HEADER_ENDPOINT,
+    PCI_HEADER_PCI_BRIDGE,
+    PCI_HEADER_CARDBUS_BRIDGE,
+} PciHeader;
+
 typedef struct {
     char *id;
     char *name;
@@ -30,6 +38,9 @@ typedef struct {
     /* PCI */
     PciAddr pci;
     char *problem;     /* why the device cannot be used (bad address, no UUID), or NULL */
+    char *warning;     /* a value of the XML that was replaced (the address taken from the
+                          pci_DDDD_BB_SS_F name instead), for one warning line, or NULL */
+    PciHeader header;
     gint64 pci_class;  /* -1 when unknown */
     guint vendor_id, product_id;
     char *vendor_name, *product_name;
@@ -54,6 +65,8 @@ typedef struct {
      * names it */
     gboolean is_scsi;
     guint scsi_host, scsi_bus, scsi_target, scsi_unit;
+    char *mdev_device_api;  /* vfio-pci, vfio-ccw, vfio-ap: from the mdev's own XML, or
+                               filled in by the inventory from its parent's types */
 } Nodedev;
 
 Nodedev *nodedev_new(NodedevKind kind);
@@ -94,6 +107,11 @@ DevSpecKind devspec_classify(const char *spec);
 /* Build the model straight from SPEC when it needs neither a file nor libvirt
  * (every kind except XML and NODEDEV_NAME). */
 Nodedev *nodedev_from_spec(const char *spec, GError **error);
+
+/* The model attribute of an mdev's <hostdev>: the type's device_api when
+ * known, else by the parent (css_* -> vfio-ccw, ap_matrix -> vfio-ap), else
+ * vfio-pci. */
+const char *nodedev_mdev_model(const Nodedev *dev);
 
 /* Short human label, e.g. "0000:03:00.0", "usb 046d:c52b", "mdev 4b20…",
  * "scsi 0:0:0:0" (host:bus:target:lun, as lsscsi). */

@@ -26,7 +26,10 @@ Nodedev *resolve_offline(const char *spec, gboolean *stdin_used, GError **error)
     }
     if (!fileio_read(spec, &data, &len, error))
         return NULL;
-    return nodedev_parse(data, len, is_stdin ? "standard input" : spec, error);
+    Nodedev *dev = nodedev_parse(data, len, is_stdin ? "standard input" : spec, error);
+    if (dev && dev->warning)
+        cli_warning("%s", dev->warning);
+    return dev;
 }
 
 /* A node-device name (as libvirt lists them), as opposed to an address,

@@ -1,11 +1,12 @@
 /* aliases.c: the config parser and its errors, address patterns, matching
  * on the node-device fixtures, and the choice of free devices from a pool
- * (IOMMU groups, held devices, multifunction siblings), on the fixtures and
- * on synthetic host models. */
+ * by the inventory's verdict (IOMMU groups, held devices, multifunction
+ * devices, VFs), on the fixtures and on synthetic host models. */
 #include <string.h>
 
 #include "aliases.h"
 #include "errors.h"
+#include "inventory.h"
 #include "testutil.h"
 
 static void assert_contains(const char *haystack, const char *needle)
@@ -330,32 +331,80 @@ static void test_matches(void)
 
 /* ------------------------------------------------------------------ pool */
 
+/* The fixture host as an inventory (the verdict's input). */
+static Inventory *fixture_inventory(void)
+{
+    GPtrArray *host = fixture_host();
+    Inventory *inv = inventory_new();
+    while (host->len)
+        inventory_take_device(inv, g_ptr_array_steal_index(host, 0));
+    g_ptr_array_unref(host);
+    inventory_sort(inv);
+    return inv;
+}
+
+/* A synthetic host of DEVICES (taken). */
+static Inventory *synth_inventory(Nodedev *first, ...) G_GNUC_NULL_TERMINATED;
+static Inventory *synth_inventory(Nodedev *first, ...)
+{
+    Inventory *inv = inventory_new();
+    va_list ap;
+    va_start(ap, first);
+    for (Nodedev *d = first; d; d = va_arg(ap, Nodedev *))
+        inventory_take_device(inv, d);
+    va_end(ap);
+    inventory_sort(inv);
+    return inv;
+}
+
+/* DOMAIN holds the PCI device at ADDRESS. */
+static void hold(Inventory *inv, const char *domain, const char *address, gboolean running)
+{
+    PciAddr a = addr(address);
+    g_autofree char *attrs = pci_addr_format(&a, PCI_FORMAT_ATTRS);
+    g_autofree char *xml = g_strdup_printf("<domain type='kvm'><name>%s</name><devices><hostdev mode='subsystem' "
+                                           "type='pci' managed='yes'><source><address %s/></source></hostdev>"
+                                           "</devices></domain>", domain, attrs);
+    g_autofree char *uuid = g_strdup_printf("uuid-%s", domain);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(inventory_add_domain(inv, domain, uuid, running, xml, NULL, &error));
+    g_assert_no_error(error);
+}
+
+/* Picked entries: functions space-separated, entries by " | ". */
+static char *picks(GPtrArray *entries)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < entries->len; i++) {
+        g_autofree char *fns = addresses(((PoolEntry *)entries->pdata[i])->functions);
+        g_string_append_printf(s, "%s%s", i ? " | " : "", fns);
+    }
+    return g_string_free(s, FALSE);
+}
+
 static void test_pick_gpu_with_functions(void)
 {
-    g_autoptr(GPtrArray) host = fixture_host();
+    g_autoptr(Inventory) inv = fixture_inventory();
     g_autoptr(AliasConfig) c = NULL;
     const Alias *gpu = one_alias(&c, "[alias gpu]\nvendor_id=10de\nproduct_id=1e87\n");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(gpu, host, NULL, 1, &error);
+    g_autoptr(GPtrArray) picked = alias_pick(gpu, inv, NULL, 1, &error);
     g_assert_no_error(error);
-    g_autofree char *got = addresses(picked);
+    g_autofree char *got = picks(picked);
     g_assert_cmpstr(got, ==, "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3");
-    /* owned copies with what the fixtures say */
-    const Nodedev *audio = picked->pdata[1];
-    g_assert_true(audio != host->pdata[3]);
-    g_assert_cmpstr(audio->name, ==, "pci_0000_01_00_1");
-    g_assert_cmpstr(audio->driver, ==, "snd_hda_intel");
-    g_assert_cmphex(audio->product_id, ==, 0x10f8);
+    /* the inventory's own devices */
+    const Nodedev *audio = ((PoolEntry *)picked->pdata[0])->functions->pdata[1];
+    g_assert_true(audio == inventory_find_name(inv, "pci_0000_01_00_1"));
 
-    /* the whole vendor: the four functions of the slot are one entry */
+    /* the whole vendor: the four functions of the device are one entry */
     g_autoptr(AliasConfig) c2 = NULL;
     const Alias *nvidia = one_alias(&c2, "[alias nv]\nvendor_id=10de\n");
-    g_autoptr(GPtrArray) pool = alias_pool(nvidia, host, NULL);
+    g_autoptr(GPtrArray) pool = alias_pool(nvidia, inv, NULL);
     g_assert_cmpuint(pool->len, ==, 1);
     const PoolEntry *e = pool->pdata[0];
     g_assert_cmpint(e->state, ==, POOL_FREE);
     g_assert_cmpuint(e->functions->len, ==, 4);
-    g_autoptr(GPtrArray) two = alias_pick(nvidia, host, NULL, 2, &error);
+    g_autoptr(GPtrArray) two = alias_pick(nvidia, inv, NULL, 2, &error);
     g_assert_null(two);
     g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
     g_assert_cmpstr(error->message, ==, "alias 'nv' wants 2 devices, 1 free: 0000:01:00.0");
@@ -363,19 +412,17 @@ static void test_pick_gpu_with_functions(void)
 
 static void test_pick_held(void)
 {
-    g_autoptr(GPtrArray) host = fixture_host();
+    g_autoptr(Inventory) inv = fixture_inventory();
+    hold(inv, "win11", "0000:01:00.0", FALSE);
     g_autoptr(AliasConfig) c = NULL;
     const Alias *gpu = one_alias(&c, "[alias gpu]\nvendor_id=10de\nproduct_id=1e87\n");
-    g_autoptr(GHashTable) held = alias_held_new();
-    PciAddr a = addr("0000:01:00.0");
-    alias_held_add(held, &a, "win11");
-    g_assert_cmpstr(alias_held_by(held, &a), ==, "win11");
-    g_autoptr(GPtrArray) pool = alias_pool(gpu, host, held);
+    g_autoptr(GPtrArray) pool = alias_pool(gpu, inv, NULL);
     g_assert_cmpuint(pool->len, ==, 1);
     g_assert_cmpint(((PoolEntry *)pool->pdata[0])->state, ==, POOL_HELD);
     g_assert_cmpstr(((PoolEntry *)pool->pdata[0])->holder, ==, "win11");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(gpu, host, held, 1, &error);
+    /* also for the domain that has it: not picked twice */
+    g_autoptr(GPtrArray) picked = alias_pick(gpu, inv, "uuid-win11", 1, &error);
     g_assert_null(picked);
     g_assert_cmpstr(error->message, ==, "alias 'gpu' wants 1 device, 0 free; held: 0000:01:00.0 by win11");
 }
@@ -383,90 +430,100 @@ static void test_pick_held(void)
 static void test_pick_sibling_held(void)
 {
     /* the GPU itself is free, but its audio function belongs to a guest */
-    g_autoptr(GPtrArray) host = fixture_host();
+    g_autoptr(Inventory) inv = fixture_inventory();
+    hold(inv, "db1", "0000:01:00.1", TRUE);
     g_autoptr(AliasConfig) c = NULL;
     const Alias *gpu = one_alias(&c, "[alias gpu]\nvendor_id=10de\nproduct_id=1e87\n");
-    g_autoptr(GHashTable) held = alias_held_new();
-    PciAddr a = addr("0000:01:00.1");
-    alias_held_add(held, &a, "db1");
-    g_autoptr(GPtrArray) pool = alias_pool(gpu, host, held);
+    g_autoptr(GPtrArray) pool = alias_pool(gpu, inv, NULL);
     const PoolEntry *e = pool->pdata[0];
-    g_assert_cmpint(e->state, ==, POOL_BLOCKED);
-    g_assert_cmpstr(e->reason, ==, "IOMMU group 14 shares 0000:01:00.1, held by db1");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(gpu, host, held, 1, &error);
-    g_assert_null(picked);
-    g_assert_cmpstr(error->message, ==, "alias 'gpu' wants 1 device, 0 free; not assignable: 0000:01:00.0 "
-                                        "(IOMMU group 14 shares 0000:01:00.1, held by db1)");
+    g_assert_cmpint(e->state, ==, POOL_HELD);
+    g_assert_cmpstr(e->holder, ==, "db1");
 }
 
 static void test_pick_vfs(void)
 {
-    /* two VFs in one slot, each in its own IOMMU group: two devices, not
-     * two functions of one */
-    g_autoptr(GPtrArray) host = fixture_host();
+    /* two VFs in one slot, each in its own IOMMU group: two devices, two
+     * entries, never two functions of one */
+    g_autoptr(Inventory) inv = fixture_inventory();
     g_autoptr(AliasConfig) c = NULL;
     const Alias *vf = one_alias(&c, "[alias vf]\nvendor_id=8086\nproduct_id=10ca\ndevice_type=type-VF\n");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) both = alias_pick(vf, host, NULL, 2, &error);
+    g_autoptr(GPtrArray) both = alias_pick(vf, inv, NULL, 2, &error);
     g_assert_no_error(error);
-    g_autofree char *got = addresses(both);
-    g_assert_cmpstr(got, ==, "0000:03:10.0 0000:03:10.2");
-    g_autoptr(GPtrArray) first = alias_pick(vf, host, NULL, 1, &error);
-    g_autofree char *got1 = addresses(first);
+    g_autofree char *got = picks(both);
+    g_assert_cmpstr(got, ==, "0000:03:10.0 | 0000:03:10.2");
+    g_autoptr(GPtrArray) first = alias_pick(vf, inv, NULL, 1, &error);
+    g_autofree char *got1 = picks(first);
     g_assert_cmpstr(got1, ==, "0000:03:10.0");
 
-    g_autoptr(GHashTable) held = alias_held_new();
-    PciAddr a = addr("0000:03:10.0");
-    alias_held_add(held, &a, "db1");
-    g_autoptr(GPtrArray) one = alias_pick(vf, host, held, 1, &error);
-    g_autofree char *got2 = addresses(one);
+    hold(inv, "db1", "0000:03:10.0", FALSE);
+    g_autoptr(GPtrArray) one = alias_pick(vf, inv, NULL, 1, &error);
+    g_autofree char *got2 = picks(one);
     g_assert_cmpstr(got2, ==, "0000:03:10.2");
-    g_autoptr(GPtrArray) none = alias_pick(vf, host, held, 2, &error);
+    g_autoptr(GPtrArray) none = alias_pick(vf, inv, NULL, 2, &error);
     g_assert_null(none);
     g_assert_cmpstr(error->message, ==, "alias 'vf' wants 2 devices, 1 free: 0000:03:10.2; held: 0000:03:10.0 by db1");
 }
 
-static void test_pick_pf_takes_group(void)
+static void test_pick_vfs_one_group(void)
 {
-    /* type-PF 03:00.0 shares IOMMU group 15 with 03:00.1 of its slot */
-    g_autoptr(GPtrArray) host = fixture_host();
+    /* VFs sharing an IOMMU group (no ACS) are still separate devices */
+    Nodedev *a = synth("0000:05:10.0", 0x8086, 0x10ca, 9, NULL, 0x020000);
+    Nodedev *b = synth("0000:05:10.1", 0x8086, 0x10ca, 9, NULL, 0x020000);
+    a->is_vf = b->is_vf = TRUE;
+    g_autoptr(Inventory) inv = synth_inventory(a, b, NULL);
+    g_autoptr(AliasConfig) c = NULL;
+    const Alias *vf = one_alias(&c, "[alias vf]\nvendor_id=8086\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) both = alias_pick(vf, inv, NULL, 2, &error);
+    g_assert_no_error(error);
+    g_autofree char *got = picks(both);
+    g_assert_cmpstr(got, ==, "0000:05:10.0 | 0000:05:10.1");
+}
+
+static void test_pick_pf_group_mate_held(void)
+{
+    /* type-PF 03:00.0 shares IOMMU group 15 with 03:00.1 of its slot; with
+     * 03:00.1 held by a running domain the verdict refuses the PF */
+    g_autoptr(Inventory) inv = fixture_inventory();
     g_autoptr(AliasConfig) c = NULL;
     const Alias *pf = one_alias(&c, "[alias pf]\nvendor_id=8086\nproduct_id=10c9\ndevice_type=type-PF\n");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(pf, host, NULL, 1, &error);
+    g_autoptr(GPtrArray) picked = alias_pick(pf, inv, NULL, 1, &error);
     g_assert_no_error(error);
-    g_autofree char *got = addresses(picked);
+    g_autofree char *got = picks(picked);
     g_assert_cmpstr(got, ==, "0000:03:00.0 0000:03:00.1");
+    hold(inv, "web1", "0000:03:00.1", TRUE);
+    g_autoptr(GPtrArray) none = alias_pick(pf, inv, NULL, 1, &error);
+    g_assert_null(none);
+    g_assert_cmpstr(error->message, ==, "alias 'pf' wants 1 device, 0 free; held: 0000:03:00.0 by web1");
 }
 
 static void test_pick_design_example(void)
 {
     /* two GPUs, one taken by win11 */
-    g_autoptr(GPtrArray) host = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    g_ptr_array_add(host, synth("0000:00:01.0", 0x8086, 0x1901, 1, "pcieport", 0x060400));
-    g_ptr_array_add(host, synth("0000:01:00.0", 0x10de, 0x1eb8, 1, "nvidia", 0x030000));
-    g_ptr_array_add(host, synth("0000:01:00.1", 0x10de, 0x10f8, 1, "snd_hda_intel", 0x040300));
-    g_ptr_array_add(host, synth("0000:02:00.0", 0x10de, 0x1eb8, 2, "vfio-pci", 0x030000));
+    g_autoptr(Inventory) inv = synth_inventory(synth("0000:00:01.0", 0x8086, 0x1901, 1, "pcieport", 0x060400),
+                                               synth("0000:01:00.0", 0x10de, 0x1eb8, 1, "vfio-pci", 0x030000),
+                                               synth("0000:01:00.1", 0x10de, 0x10f8, 1, "snd_hda_intel", 0x040300),
+                                               synth("0000:02:00.0", 0x10de, 0x1eb8, 2, "vfio-pci", 0x030000), NULL);
+    hold(inv, "win11", "0000:02:00.0", FALSE);
     g_autoptr(AliasConfig) c = NULL;
     const Alias *gpu = one_alias(&c, "[alias gpu]\nvendor_id=10de\nproduct_id=1eb8\n");
-    g_autoptr(GHashTable) held = alias_held_new();
-    PciAddr a = addr("0000:02:00.0");
-    alias_held_add(held, &a, "win11");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(gpu, host, held, 2, &error);
+    g_autoptr(GPtrArray) picked = alias_pick(gpu, inv, NULL, 2, &error);
     g_assert_null(picked);
     g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
     g_assert_cmpstr(error->message, ==, "alias 'gpu' wants 2 devices, 1 free: 0000:01:00.0; held: 0000:02:00.0 by win11");
     g_clear_error(&error);
-    /* one is there: the GPU with its audio function, not the root port
-     * (a bridge stays with the host) */
-    g_autoptr(GPtrArray) one = alias_pick(gpu, host, held, 1, &error);
+    /* one is there: the GPU with its audio function (on its host driver,
+     * but taken along), not the root port (a bridge stays with the host) */
+    g_autoptr(GPtrArray) one = alias_pick(gpu, inv, NULL, 1, &error);
     g_assert_no_error(error);
-    g_autofree char *got = addresses(one);
+    g_autofree char *got = picks(one);
     g_assert_cmpstr(got, ==, "0000:01:00.0 0000:01:00.1");
 }
 
+/* The pool's verdict is the inventory's: the same reasons show gives. */
 static void test_pick_group_viability(void)
 {
     /* group 7: the GPU and a NIC of another slot */
@@ -484,77 +541,62 @@ static void test_pick_group_viability(void)
     g_autoptr(AliasConfig) c = NULL;
     const Alias *gpu = one_alias(&c, "[alias gpu]\nvendor_id=10de\n");
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_autoptr(GPtrArray) host = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-        g_ptr_array_add(host, synth("0000:05:00.0", 0x10de, 0x1eb8, 7, "nouveau", 0x030000));
-        g_ptr_array_add(host, synth("0000:06:00.0", 0x8086, 0x10d3, 7, cases[i].driver, cases[i].cls));
-        g_autoptr(GPtrArray) pool = alias_pool(gpu, host, NULL);
+        g_autoptr(Inventory) inv = synth_inventory(synth("0000:05:00.0", 0x10de, 0x1eb8, 7, "nouveau", 0x030000),
+                                                   synth("0000:06:00.0", 0x8086, 0x10d3, 7, cases[i].driver,
+                                                         cases[i].cls), NULL);
+        g_autoptr(GPtrArray) pool = alias_pool(gpu, inv, NULL);
         g_assert_cmpuint(pool->len, ==, 1);
         const PoolEntry *e = pool->pdata[0];
         g_assert_cmpint(e->state, ==, cases[i].state);
         /* another slot's device is never taken along */
         g_assert_cmpuint(e->functions->len, ==, 1);
-        if (cases[i].state == POOL_BLOCKED)
-            g_assert_cmpstr(e->reason, ==, "IOMMU group 7 shares 0000:06:00.0 (driver e1000e), which would have to "
-                                           "leave the host too");
-        /* a held member of another slot blocks whatever its driver */
-        g_autoptr(GHashTable) held = alias_held_new();
-        PciAddr a = addr("0000:06:00.0");
-        alias_held_add(held, &a, "router");
-        g_autoptr(GPtrArray) pool2 = alias_pool(gpu, host, held);
+        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+        gboolean verdict = inventory_assignable(inv, e->dev, NULL, reasons);
+        g_assert_cmpint(verdict, ==, cases[i].state == POOL_FREE);
+        if (cases[i].state == POOL_BLOCKED) {
+            g_assert_cmpstr(e->reason, ==, reasons->pdata[0]);
+            assert_contains(e->reason, "group 7 also holds 0000:06:00.0 bound to e1000e");
+        }
+        /* a held member of another slot blocks whatever its driver (a
+         * bridge stays with the host: no domain holds one) */
+        if (cases[i].cls == 0x060400)
+            continue;
+        hold(inv, "router", "0000:06:00.0", TRUE);
+        g_autoptr(GPtrArray) pool2 = alias_pool(gpu, inv, NULL);
         g_assert_cmpint(((PoolEntry *)pool2->pdata[0])->state, ==, POOL_BLOCKED);
-        assert_contains(((PoolEntry *)pool2->pdata[0])->reason, "held by router");
+        assert_contains(((PoolEntry *)pool2->pdata[0])->reason, "which running domain 'router' has");
     }
-}
-
-static void test_pick_members_not_in_pool(void)
-{
-    /* the model lists group members the pool does not have: a function of
-     * the same slot is taken along anyway; another slot is not in the way */
-    g_autoptr(GPtrArray) host = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    Nodedev *gpu = synth("0000:09:00.0", 0x1002, 0x73bf, 30, "amdgpu", 0x030000);
-    gpu->iommu_members = g_array_new(FALSE, FALSE, sizeof(PciAddr));
-    const char *members[] = { "0000:09:00.0", "0000:09:00.1", "0000:08:00.0" };
-    for (guint i = 0; i < G_N_ELEMENTS(members); i++) {
-        PciAddr a = addr(members[i]);
-        g_array_append_val(gpu->iommu_members, a);
-    }
-    g_ptr_array_add(host, gpu);
-    g_autoptr(AliasConfig) c = NULL;
-    const Alias *amd = one_alias(&c, "[alias amd]\nvendor_id=1002\n");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) picked = alias_pick(amd, host, NULL, 1, &error);
-    g_assert_no_error(error);
-    g_autofree char *got = addresses(picked);
-    g_assert_cmpstr(got, ==, "0000:09:00.0 0000:09:00.1");
-    g_assert_null(((Nodedev *)picked->pdata[1])->name);
 }
 
 static void test_pick_order_and_none(void)
 {
-    g_autoptr(GPtrArray) host = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    /* listed out of order; no IOMMU group known */
-    g_ptr_array_add(host, synth("0000:83:00.0", 0x15b3, 0x101b, -1, "mlx5_core", 0x020000));
-    g_ptr_array_add(host, synth("0000:03:00.0", 0x15b3, 0x101b, -1, "mlx5_core", 0x020000));
-    g_ptr_array_add(host, synth("0000:41:00.0", 0x15b3, 0x101b, -1, "mlx5_core", 0x020000));
+    /* added out of order */
+    g_autoptr(Inventory) inv = synth_inventory(synth("0000:83:00.0", 0x15b3, 0x101b, 3, "mlx5_core", 0x020000),
+                                               synth("0000:03:00.0", 0x15b3, 0x101b, 1, "mlx5_core", 0x020000),
+                                               synth("0000:41:00.0", 0x15b3, 0x101b, 2, "mlx5_core", 0x020000),
+                                               synth("0000:42:00.0", 0x15b3, 0x101b, -1, "mlx5_core", 0x020000),
+                                               NULL);
     g_autoptr(AliasConfig) c = NULL;
     const Alias *nic = one_alias(&c, "[alias nic]\nvendor_id=15b3\nproduct_id=101b\n");
     g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) two = alias_pick(nic, host, NULL, 2, &error);
+    g_autoptr(GPtrArray) two = alias_pick(nic, inv, NULL, 2, &error);
     g_assert_no_error(error);
-    g_autofree char *got = addresses(two);
-    g_assert_cmpstr(got, ==, "0000:03:00.0 0000:41:00.0");
-    g_autoptr(GPtrArray) four = alias_pick(nic, host, NULL, 4, &error);
+    g_autofree char *got = picks(two);
+    g_assert_cmpstr(got, ==, "0000:03:00.0 | 0000:41:00.0");
+    g_autoptr(GPtrArray) four = alias_pick(nic, inv, NULL, 4, &error);
     g_assert_null(four);
-    g_assert_cmpstr(error->message, ==, "alias 'nic' wants 4 devices, 3 free: 0000:03:00.0, 0000:41:00.0, 0000:83:00.0");
+    /* no IOMMU group: the verdict's reason */
+    assert_contains(error->message, "alias 'nic' wants 4 devices, 3 free: 0000:03:00.0, 0000:41:00.0, 0000:83:00.0; "
+                                    "not assignable: 0000:42:00.0 (no IOMMU group");
     g_clear_error(&error);
 
     g_autoptr(AliasConfig) c2 = NULL;
     const Alias *none = one_alias(&c2, "[alias pf]\nvendor_id=15b3\nproduct_id=1017\ndevice_type=type-PF\n"
                                        "address=0000:03:*.*\n");
-    g_autoptr(GPtrArray) zero = alias_pick(none, host, NULL, 1, &error);
+    g_autoptr(GPtrArray) zero = alias_pick(none, inv, NULL, 1, &error);
     g_assert_null(zero);
     g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
-    g_assert_cmpstr(error->message, ==, "alias 'pf' wants 1 device, none of the 3 host devices matches "
+    g_assert_cmpstr(error->message, ==, "alias 'pf' wants 1 device, none of the 4 host devices matches "
                                         "(vendor_id 15b3, product_id 1017, type-PF, address 0000:03:*.*)");
 }
 
@@ -572,10 +614,10 @@ int main(int argc, char **argv)
     g_test_add_func("/aliases/pick/held", test_pick_held);
     g_test_add_func("/aliases/pick/sibling-held", test_pick_sibling_held);
     g_test_add_func("/aliases/pick/vfs", test_pick_vfs);
-    g_test_add_func("/aliases/pick/pf-takes-group", test_pick_pf_takes_group);
+    g_test_add_func("/aliases/pick/vfs-one-group", test_pick_vfs_one_group);
+    g_test_add_func("/aliases/pick/pf-group-mate-held", test_pick_pf_group_mate_held);
     g_test_add_func("/aliases/pick/design-example", test_pick_design_example);
     g_test_add_func("/aliases/pick/group-viability", test_pick_group_viability);
-    g_test_add_func("/aliases/pick/members-not-in-pool", test_pick_members_not_in_pool);
     g_test_add_func("/aliases/pick/order-and-none", test_pick_order_and_none);
     return g_test_run();
 }

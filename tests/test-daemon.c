@@ -298,7 +298,7 @@ static void test_add_remove_roundtrip(void)
         return;
     Scratch sc = { 0 };
     g_autofree char *before = scratch_define(&sc, NULL);
-    g_autoptr(CmdResult) add = vh("add", sc.name, real_device, "--guest-address", "auto", "--alias", "pass0", NULL);
+    g_autoptr(CmdResult) add = vh("add", sc.name, real_device, "--guest-address", "auto", "--alias", "pass0", "--force", NULL);
     cmd_assert_exit(add, 0);
     cmd_assert_contains(add->err, "defined domain");
     g_autofree char *after = dumpxml(&sc);
@@ -324,6 +324,37 @@ static void test_add_remove_roundtrip(void)
      * hostdev itself is gone */
     cmd_assert_lacks(again, "<hostdev");
     g_assert_nonnull(before);
+    scratch_undefine(&sc);
+}
+
+/* What show calls not assignable, add refuses: exit 1 naming the reasons,
+ * the definition as it was; --force defines it. This host's own bridge (a
+ * host bridge or root port; every PC has one) is the device. */
+static void test_policy_refusal(void)
+{
+    if (!need_daemon())
+        return;
+    const char *argv[] = { "-c", URI, "list", "--class", "bridge", "--names", NULL };
+    g_autoptr(CmdResult) bridges = cmd_runv(NULL, NULL, argv);
+    cmd_assert_exit(bridges, 0);
+    g_auto(GStrv) names = g_strsplit(bridges->out, "\n", 2);
+    if (names[0] == NULL || *names[0] == '\0') {
+        g_test_skip("libvirt lists no PCI bridge on this host");
+        return;
+    }
+    g_autoptr(CmdResult) show = vh("show", names[0], NULL);
+    cmd_assert_contains(show->out, "assignable:     no");
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) refused = vh("add", sc.name, names[0], NULL);
+    cmd_assert_error(refused, 1, "is not assignable", "bridge", "(--force overrides)", NULL);
+    g_autofree char *unchanged = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, unchanged);
+    g_autoptr(CmdResult) forced = vh("add", sc.name, names[0], "--force", NULL);
+    cmd_assert_exit(forced, 0);
+    cmd_assert_contains(forced->err, "is not assignable (--force)");
+    g_autofree char *after = dumpxml(&sc);
+    cmd_assert_contains(after, "<hostdev mode='subsystem' type='pci' managed='yes'>");
     scratch_undefine(&sc);
 }
 
@@ -366,10 +397,10 @@ static void test_held_elsewhere(void)
     Scratch a = { 0 }, b = { 0 };
     g_autofree char *a0 = scratch_define(&a, NULL);
     g_autofree char *b0 = scratch_define(&b, NULL);
-    g_autoptr(CmdResult) first = vh("add", a.name, real_device, NULL);
+    g_autoptr(CmdResult) first = vh("add", a.name, real_device, "--force", NULL);
     cmd_assert_exit(first, 0);
     g_autoptr(CmdResult) second = vh("add", b.name, real_device, NULL);
-    g_autofree char *who = g_strdup_printf("held by domain '%s' (shut off)", a.name);
+    g_autofree char *who = g_strdup_printf("held by the definition of domain '%s' (shut off)", a.name);
     cmd_assert_error(second, 1, who, "--force", NULL);
     g_autofree char *b1 = dumpxml(&b);
     g_assert_cmpstr(b0, ==, b1);
@@ -391,7 +422,7 @@ static void test_define_refused(void)
      * libvirt refuses the mix */
     Scratch sc = { 0 };
     g_autofree char *before = scratch_define(&sc, NULL);
-    g_autoptr(CmdResult) boot = vh("add", sc.name, real_device, "--boot-order", "1", NULL);
+    g_autoptr(CmdResult) boot = vh("add", sc.name, real_device, "--boot-order", "1", "--force", "--quiet", NULL);
     cmd_assert_error(boot, 1, "libvirt refused the new definition", "boot", NULL);
     g_autofree char *after = dumpxml(&sc);
     g_assert_cmpstr(before, ==, after);
@@ -414,7 +445,7 @@ static void test_concurrent_edit(void)
         "virsh -q -c " URI " desc %s --config --new-desc changed-by-someone-else >/dev/null'",
         counter, counter, sc.name);
     const char *env_once[] = { once, NULL };
-    g_autoptr(CmdResult) redo = vh_env(env_once, "add", sc.name, real_device, NULL);
+    g_autoptr(CmdResult) redo = vh_env(env_once, "add", sc.name, real_device, "--force", NULL);
     cmd_assert_exit(redo, 0);
     cmd_assert_contains(redo->err, "changed since it was read; redoing");
     g_autofree char *after = dumpxml(&sc);
@@ -430,7 +461,7 @@ static void test_concurrent_edit(void)
         "VIRT_HOSTDEV_TEST_BEFORE_DEFINE=sh -c 'virsh -q -c " URI " desc %s --config --new-desc \"$$\" >/dev/null'",
         busy.name);
     const char *env_always[] = { always, NULL };
-    g_autoptr(CmdResult) fail = vh_env(env_always, "add", busy.name, real_device, NULL);
+    g_autoptr(CmdResult) fail = vh_env(env_always, "add", busy.name, real_device, "--force", NULL);
     cmd_assert_exit(fail, 1);
     cmd_assert_contains(fail->err, "keeps changing");
     g_autofree char *busy_after = dumpxml(&busy);
@@ -443,7 +474,7 @@ static void test_concurrent_edit(void)
     g_autofree char *undefine = g_strdup_printf(
         "VIRT_HOSTDEV_TEST_BEFORE_DEFINE=virsh -q -c " URI " undefine %s", vanish.name);
     const char *env_undefine[] = { undefine, NULL };
-    g_autoptr(CmdResult) gone = vh_env(env_undefine, "add", vanish.name, real_device, NULL);
+    g_autoptr(CmdResult) gone = vh_env(env_undefine, "add", vanish.name, real_device, "--force", NULL);
     cmd_assert_exit(gone, 1);
     cmd_assert_contains(gone->err, "no domain");
     g_autofree char *list = virsh("list", "--all", "--name", NULL);
@@ -478,6 +509,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/list-show", test_list_show);
     g_test_add_func("/daemon/add-remove-roundtrip", test_add_remove_roundtrip);
     g_test_add_func("/daemon/unknown-device", test_unknown_device);
+    g_test_add_func("/daemon/policy-refusal", test_policy_refusal);
     g_test_add_func("/daemon/remove-stale", test_remove_stale);
     g_test_add_func("/daemon/held-elsewhere", test_held_elsewhere);
     g_test_add_func("/daemon/define-refused", test_define_refused);

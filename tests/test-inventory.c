@@ -150,7 +150,8 @@ static void test_verdicts(void)
     g_assert_false(inventory_assignable(inv, pci(inv, 3, 0x10, 0), NULL, held));
     assert_reason(held, "in use by running domain 'web1'");
     g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func(g_free);
-    g_assert_true(inventory_assignable(inv, pci(inv, 3, 0x10, 0), "11111111-1111-1111-1111-111111111111", own));
+    AssignContext editing = { .domain_uuid = "11111111-1111-1111-1111-111111111111" };
+    g_assert_true(inventory_assignable(inv, pci(inv, 3, 0x10, 0), &editing, own));
     /* a net device is not passed through itself */
     g_autoptr(Inventory) other = inventory_new();
     g_autofree char *net = test_data_read("nodedev/net_enp3s0_00_1b_21_aa_bb_cc.xml", NULL);
@@ -297,6 +298,158 @@ static void test_malformed_holder(void)
     g_assert_nonnull(strstr(error->message, "domain 'bad'"));
 }
 
+/* USB device held by ids in one domain and by bus.device in another: the
+ * answer is the same whatever was asked before, and asking leaves the
+ * recorded lists alone. */
+static void test_users_stable(void)
+{
+    static const char by_ids[] = "<hostdev mode='subsystem' type='usb' managed='yes'><source>"
+                                 "<vendor id='0x046d'/><product id='0xc52b'/></source></hostdev>";
+    static const char by_bus[] = "<hostdev mode='subsystem' type='usb' managed='yes'><source>"
+                                 "<address bus='1' device='5'/></source></hostdev>";
+    for (guint order = 0; order < 2; order++) {
+        g_autoptr(Inventory) inv = fixture_inventory();
+        add_holder(inv, "ids", "u-ids", FALSE, by_ids, NULL);
+        add_holder(inv, "bus", "u-bus", TRUE, by_bus, NULL);
+        Nodedev *stick = inventory_find_name(inv, "usb_1_5");
+        Nodedev *other = inventory_find_name(inv, "usb_2_3");
+        /* a model naming only the ids: the "ids" domain's record */
+        g_autoptr(Nodedev) ids_only = nodedev_from_spec("usb:046d:c52b", NULL);
+        g_autoptr(Nodedev) bus_only = nodedev_from_spec("usb:001.005", NULL);
+        for (guint round = 0; round < 3; round++) {
+            if (order == 0) {
+                g_assert_cmpuint(inventory_users(inv, stick)->len, ==, 2);
+                g_assert_cmpuint(inventory_users(inv, ids_only)->len, ==, 1);
+            } else {
+                g_assert_cmpuint(inventory_users(inv, ids_only)->len, ==, 1);
+                g_assert_cmpuint(inventory_users(inv, stick)->len, ==, 2);
+            }
+            g_assert_cmpuint(inventory_users(inv, bus_only)->len, ==, 1);
+            g_assert_nonnull(user(inventory_users(inv, bus_only), "bus"));
+            /* the other stick (bus 2): only the domain holding the ids */
+            g_assert_cmpuint(inventory_users(inv, other)->len, ==, 1);
+            g_assert_nonnull(user(inventory_users(inv, other), "ids"));
+        }
+        /* a domain added after a query is in the next answer */
+        add_holder(inv, "late", "u-late", FALSE, by_bus, NULL);
+        g_assert_cmpuint(inventory_users(inv, stick)->len, ==, 3);
+        g_assert_cmpuint(inventory_users(inv, ids_only)->len, ==, 1);
+    }
+}
+
+/* A pci-bridge header type is a bridge whatever the class says; the
+ * verdict refuses it and group mates skip it. */
+static void test_header_type_bridge(void)
+{
+    static const char port[] =
+        "<device><name>pci_0000_00_1c_0</name><capability type='pci'><class>0xffffff</class><domain>0</domain>"
+        "<bus>0</bus><slot>28</slot><function>0</function><product id='0x8c10'/><vendor id='0x8086'/>"
+        "<capability type='pci-bridge'/><iommuGroup number='8'><address domain='0x0000' bus='0x00' slot='0x1c' "
+        "function='0x0'/></iommuGroup></capability></device>";
+    static const char cardbus[] =
+        "<device><name>pci_0000_02_00_0</name><driver><name>yenta_cardbus</name></driver><capability type='pci'>"
+        "<class>0x078000</class><domain>0</domain><bus>2</bus><slot>0</slot><function>0</function>"
+        "<product id='0x1'/><vendor id='0x1217'/><capability type='cardbus-bridge'/>"
+        "<iommuGroup number='9'/></capability></device>";
+    static const char mate[] =
+        "<device><name>pci_0000_02_00_1</name><capability type='pci'><class>0x020000</class><domain>0</domain>"
+        "<bus>2</bus><slot>0</slot><function>1</function><product id='0x2'/><vendor id='0x1217'/>"
+        "<iommuGroup number='9'/></capability></device>";
+    g_autoptr(Inventory) inv = inventory_new();
+    g_assert_true(inventory_add_nodedev(inv, port, "port", NULL));
+    g_assert_true(inventory_add_nodedev(inv, cardbus, "cardbus", NULL));
+    g_assert_true(inventory_add_nodedev(inv, mate, "mate", NULL));
+    inventory_sort(inv);
+    Nodedev *p = pci(inv, 0, 0x1c, 0), *cb = pci(inv, 2, 0, 0), *nic = pci(inv, 2, 0, 1);
+    g_assert_cmpint(p->header, ==, PCI_HEADER_PCI_BRIDGE);
+    g_assert_cmpint(cb->header, ==, PCI_HEADER_CARDBUS_BRIDGE);
+    g_assert_true(nodedev_is_bridge(p));
+    g_assert_true(nodedev_is_bridge(cb));
+    g_assert_false(nodedev_is_bridge(nic));
+    g_assert_cmpstr(nodedev_class_name(p), ==, "bridge");
+    g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(inv, p, NULL, reasons));
+    assert_reason(reasons, "a PCI bridge");
+    g_assert_false(inventory_device_passable(cb, reasons));
+    /* the CardBus bridge keeps its host driver: not in the NIC's way */
+    g_autoptr(GPtrArray) nic_reasons = g_ptr_array_new_with_free_func(g_free);
+    g_assert_true(inventory_assignable(inv, nic, NULL, nic_reasons));
+}
+
+/* Devices assigned together: group mates among them are no problem. And
+ * --interface wants a VF. */
+static void test_context(void)
+{
+    g_autoptr(Inventory) inv = fixture_inventory();
+    g_autoptr(GPtrArray) gpu = g_ptr_array_new();
+    for (guint f = 0; f < 4; f++)
+        g_ptr_array_add(gpu, pci(inv, 1, 0, f));
+    AssignContext together = { .together = gpu };
+    g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
+    g_assert_true(inventory_assignable(inv, gpu->pdata[0], &together, reasons));
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(inventory_check_assignable(inv, gpu, NULL, FALSE, notes, &error));
+    g_assert_no_error(error);
+    /* alone, refused; forced, a note */
+    g_autoptr(GPtrArray) one = g_ptr_array_new();
+    g_ptr_array_add(one, gpu->pdata[0]);
+    g_assert_false(inventory_check_assignable(inv, one, NULL, FALSE, notes, &error));
+    g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
+    g_assert_nonnull(strstr(error->message, "0000:01:00.0 is not assignable: group 14 also holds"));
+    g_assert_true(g_str_has_suffix(error->message, "(--force overrides)"));
+    g_clear_error(&error);
+    g_assert_true(inventory_check_assignable(inv, one, NULL, TRUE, notes, &error));
+    assert_reason(notes, "0000:01:00.0 is not assignable (--force): group 14");
+
+    AssignContext iface = { .interface = TRUE };
+    g_autoptr(GPtrArray) pf = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_set_size(reasons, 0);
+    g_assert_true(inventory_assignable(inv, pci(inv, 3, 0x10, 0), &iface, reasons));
+    g_assert_false(inventory_assignable(inv, pci(inv, 3, 0, 0), &iface, pf));
+    assert_reason(pf, "an SR-IOV PF, not a VF");
+    g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func(g_free);
+    g_assert_false(inventory_assignable(inv, pci(inv, 1, 0, 0), &iface, plain));
+    assert_reason(plain, "not an SR-IOV VF");
+}
+
+/* An mdev's device API from its parent's mdev_types, before any guess by
+ * the parent's name. */
+static void test_mdev_device_api(void)
+{
+    static const char parent[] =
+        "<device><name>pci_0000_00_02_0</name><capability type='pci'><domain>0</domain><bus>0</bus><slot>2</slot>"
+        "<function>0</function><product id='0x1'/><vendor id='0x8086'/><capability type='mdev_types'>"
+        "<type id='odd-ccw'><deviceAPI>vfio-ccw</deviceAPI></type><type id='plain'><deviceAPI>vfio-pci</deviceAPI>"
+        "</type></capability><iommuGroup number='0'/></capability></device>";
+    static const char mdev[] =
+        "<device><name>mdev_%s</name><parent>%s</parent><capability type='mdev'><type id='%s'/><uuid>%s</uuid>"
+        "</capability></device>";
+    static const char ap[] =
+        "<device><name>ap_matrix</name><capability type='ap_matrix'><capability type='mdev_types'>"
+        "<type id='vfio_ap-passthrough'><deviceAPI>vfio-ap</deviceAPI></type></capability></capability></device>";
+    g_autoptr(Inventory) inv = inventory_new();
+    /* the mdevs before their parents: the order of a listing is libvirt's */
+    const char *uuids[] = { "11111111-2222-3333-4444-555555555501", "11111111-2222-3333-4444-555555555502",
+                            "11111111-2222-3333-4444-555555555503" };
+    const char *parents[] = { "pci_0000_00_02_0", "pci_0000_00_02_0", "ap_matrix" };
+    const char *types[] = { "odd-ccw", "plain", "vfio_ap-passthrough" };
+    for (guint i = 0; i < 3; i++) {
+        g_autofree char *xml = g_strdup_printf(mdev, uuids[i], parents[i], types[i], uuids[i]);
+        g_assert_true(inventory_add_nodedev(inv, xml, "mdev", NULL));
+    }
+    g_assert_true(inventory_add_nodedev(inv, parent, "parent", NULL));
+    g_assert_true(inventory_add_nodedev(inv, ap, "ap", NULL));
+    inventory_sort(inv);
+    const char *models[] = { "vfio-ccw", "vfio-pci", "vfio-ap" };
+    for (guint i = 0; i < 3; i++) {
+        g_autofree char *name = g_strdup_printf("mdev_%s", uuids[i]);
+        const Nodedev *dev = inventory_find_name(inv, name);
+        g_assert_nonnull(dev);
+        g_assert_cmpstr(nodedev_mdev_model(dev), ==, models[i]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -307,5 +460,9 @@ int main(int argc, char **argv)
     g_test_add_func("/inventory/users-from-xml", test_users_from_xml);
     g_test_add_func("/inventory/users-fragments", test_users_fragments);
     g_test_add_func("/inventory/malformed-holder", test_malformed_holder);
+    g_test_add_func("/inventory/users-stable", test_users_stable);
+    g_test_add_func("/inventory/header-type-bridge", test_header_type_bridge);
+    g_test_add_func("/inventory/context", test_context);
+    g_test_add_func("/inventory/mdev-device-api", test_mdev_device_api);
     return g_test_run();
 }

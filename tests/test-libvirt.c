@@ -237,10 +237,10 @@ static void test_add_domain_refusals(void)
     cmd_assert_error(unknown, 2, "no device 0000:09:00.0", NULL);
     /* held by another domain */
     g_autoptr(CmdResult) held = vh("add", "win11", "03:00.1", NULL);
-    cmd_assert_error(held, 1, "0000:03:00.1 is held by domain 'web1' (running)", "--force", NULL);
+    cmd_assert_error(held, 1, "0000:03:00.1 is not assignable: in use by running domain 'web1'", "--force", NULL);
     g_autoptr(CmdResult) forced = vh("add", "win11", "03:00.1", "--force", NULL);
     cmd_assert_exit(forced, 0);
-    cmd_assert_contains(forced->err, "also held by domain 'web1' (--force)");
+    cmd_assert_contains(forced->err, "0000:03:00.1 is not assignable (--force): in use by running domain 'web1'");
     /* already in the domain */
     g_autoptr(CmdResult) twice = vh("add", "web1", "03:00.1", NULL);
     cmd_assert_error(twice, 1, "already has 0000:03:00.1", NULL);

@@ -128,20 +128,87 @@ static void test_bad_input(void)
                        "slot='0x00'/></iommuGroup></capability></device>", "<address> without function at line 1");
 }
 
-static void test_out_of_range_kept_with_problem(void)
+static Nodedev *pci_with(const char *name, const char *field, const char *value)
 {
-    /* a host listing keeps the device, but its address cannot be used */
-    const char *xml = "<device><name>odd</name><capability type='pci'><domain>0</domain><bus>3</bus>"
-                      "<slot>0</slot><function>9</function></capability></device>";
-    g_autoptr(Nodedev) dev = nodedev_parse(xml, strlen(xml), "odd.xml", NULL);
-    g_assert_nonnull(dev);
-    g_assert_nonnull(strstr(dev->problem, "<function> '9' is out of range"));
-    /* ... unless the name, which libvirt derives from sysfs, gives it */
-    const char *named = "<device><name>pci_0000_00_02_0</name><capability type='pci'><domain>0</domain>"
-                        "<bus>4294967295</bus><slot>2</slot><function>0</function></capability></device>";
-    g_autoptr(Nodedev) dev2 = nodedev_parse(named, strlen(named), "named.xml", NULL);
-    g_assert_null(dev2->problem);
-    g_assert_true(pci_addr_equal(&dev2->pci, &(PciAddr){ 0, 0, 2, 0 }));
+    static const char *const fields[] = { "domain", "bus", "slot", "function" };
+    static const char *const good[] = { "0", "3", "0", "0" };
+    g_autoptr(GString) xml = g_string_new("<device>");
+    if (name)
+        g_string_append_printf(xml, "<name>%s</name>", name);
+    g_string_append(xml, "<capability type='pci'>");
+    for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
+        g_string_append_printf(xml, "<%s>%s</%s>", fields[i], strcmp(fields[i], field) ? good[i] : value, fields[i]);
+    g_string_append(xml, "</capability></device>");
+    g_autoptr(GError) error = NULL;
+    Nodedev *dev = nodedev_parse(xml->str, xml->len, "dev.xml", &error);
+    g_assert_no_error(error);
+    return dev;
+}
+
+/* Impossible values: the sysfs-derived name's address with a warning naming
+ * the field, or a problem (the address is never used) */
+static void test_impossible_values(void)
+{
+    static const struct {
+        const char *field, *value, *why;
+    } cases[] = {
+        { "function", "50", "out of range" }, { "bus", "256", "out of range" },
+        { "slot", "0x20", "out of range" }, { "slot", "32", "out of range" },
+        { "domain", "65536", "out of range" }, { "bus", "4294967295", "out of range" },
+        { "bus", "0xzz", "not a number" }, { "function", "1a", "not a number" },
+        { "slot", "-1", "negative" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(Nodedev) named = pci_with("pci_0000_07_01_2", cases[i].field, cases[i].value);
+        g_assert_null(named->problem);
+        g_assert_true(pci_addr_equal(&named->pci, &(PciAddr){ 0, 7, 1, 2 }));
+        g_autofree char *warning = g_strdup_printf("pci_0000_07_01_2: <%s>%s</%s> is %s; using the address from "
+                                                   "the device name", cases[i].field, cases[i].value,
+                                                   cases[i].field, cases[i].why);
+        g_assert_cmpstr(named->warning, ==, warning);
+
+        g_autoptr(Nodedev) odd = pci_with("pci_8086_10fb", cases[i].field, cases[i].value);
+        g_assert_null(odd->warning);
+        g_autofree char *problem = g_strdup_printf("dev.xml: <%s>%s</%s> is %s, and the device name is not of the "
+                                                   "form pci_DDDD_BB_SS_F: its PCI address is unknown",
+                                                   cases[i].field, cases[i].value, cases[i].field, cases[i].why);
+        g_assert_cmpstr(odd->problem, ==, problem);
+        g_autoptr(Nodedev) nameless = pci_with(NULL, cases[i].field, cases[i].value);
+        g_assert_nonnull(nameless->problem);
+    }
+    /* good values: neither */
+    g_autoptr(Nodedev) fine = pci_with("pci_0000_03_00_0", "bus", "3");
+    g_assert_null(fine->warning);
+    g_assert_null(fine->problem);
+    /* libvirt's own test data: a bus of 4294967295 under a sysfs name */
+    gsize len;
+    g_autofree char *corpus_like = test_data_read("nodedev/pci_0000_00_02_0.xml", &len);
+    g_autoptr(Nodedev) igpu = nodedev_parse(corpus_like, len, "igpu", NULL);
+    g_assert_null(igpu->warning);
+}
+
+/* mdev model: the type's device API, else by the parent */
+static void test_mdev_model(void)
+{
+    static const struct {
+        const char *parent, *type_xml, *model;
+    } cases[] = {
+        { "css_0_0_0052", "<type id='vfio_ccw-io'/>", "vfio-ccw" },
+        { "ap_matrix", "<type id='vfio_ap-passthrough'/>", "vfio-ap" },
+        { "pci_0000_00_02_0", "<type id='i915-GVTg_V5_8'/>", "vfio-pci" },
+        { "computer", "<type id='mtty-1'/>", "vfio-pci" },
+        /* the mdev's own XML says it */
+        { "computer", "<type id='x'><deviceAPI>vfio-ccw</deviceAPI></type>", "vfio-ccw" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *xml = g_strdup_printf("<device><name>mdev_c60cc60c_c60c_c60c_c60c_c60cc60cc60c</name>"
+                                               "<parent>%s</parent><capability type='mdev'>%s"
+                                               "<uuid>c60cc60c-c60c-c60c-c60c-c60cc60cc60c</uuid></capability>"
+                                               "</device>", cases[i].parent, cases[i].type_xml);
+        g_autoptr(Nodedev) dev = nodedev_parse(xml, strlen(xml), "mdev.xml", NULL);
+        g_assert_nonnull(dev);
+        g_assert_cmpstr(nodedev_mdev_model(dev), ==, cases[i].model);
+    }
 }
 
 static void test_specs(void)
@@ -282,7 +349,8 @@ int main(int argc, char **argv)
     g_test_add_func("/nodedev/scsi", test_scsi);
     g_test_add_func("/nodedev/scsi-source", test_scsi_source);
     g_test_add_func("/nodedev/bad-input", test_bad_input);
-    g_test_add_func("/nodedev/out-of-range", test_out_of_range_kept_with_problem);
+    g_test_add_func("/nodedev/impossible-values", test_impossible_values);
+    g_test_add_func("/nodedev/mdev-model", test_mdev_model);
     g_test_add_func("/nodedev/specs", test_specs);
     return g_test_run();
 }
