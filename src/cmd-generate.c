@@ -181,7 +181,7 @@ static char *generate_domain(const GenSpec *spec, const HostdevOpts *opts, const
         if (devices == NULL)
             return NULL;
         g_autoptr(GString) notes = g_string_new(NULL);
-        if (!domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, notes, NULL, error)) {
+        if (!domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, TRUE, notes, NULL, error)) {
             if ((*error)->code == VH_ERROR_INPUT)
                 g_prefix_error(error, "%s: ", tmpl_what);
             return NULL;

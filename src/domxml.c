@@ -22,6 +22,10 @@ struct DomDoc {
     char *newline;
     char *step;
     GArray *splices;
+    /* a <devices> this edit creates: where its children go, and how they
+     * are indented (NULL while the input's own <devices> is used) */
+    gsize new_devices_at;
+    char *new_devices_indent;
 };
 
 static void splice_clear(gpointer p)
@@ -43,6 +47,7 @@ void domdoc_free(DomDoc *dd)
         xmlFreeDoc(dd->doc);
     g_free(dd->newline);
     g_free(dd->step);
+    g_free(dd->new_devices_indent);
     if (dd->splices)
         g_array_unref(dd->splices);
     g_free(dd);
@@ -162,17 +167,11 @@ static void add_splice(DomDoc *dd, gsize offset, gsize remove, char *text)
     g_array_append_val(dd->splices, s);
 }
 
-MachineKind domdoc_machine(const DomDoc *dd)
+/* A splice that renders after every other one at OFFSET (a closing tag). */
+static void add_last_splice(DomDoc *dd, gsize offset, char *text)
 {
-    xmlNode *root = xmlDocGetRootElement(dd->doc);
-    g_autofree char *machine = vh_xml_prop(vh_xml_child(vh_xml_child(root, "os"), "type"), "machine");
-    if (machine && (strstr(machine, "q35") || g_str_has_prefix(machine, "virt")))
-        return MACHINE_Q35;
-    VH_XML_FOREACH_CHILD(c, dd->devices, "controller") {
-        if (vh_xml_prop_is(c, "type", "pci") && vh_xml_prop_is(c, "model", "pcie-root"))
-            return MACHINE_Q35;
-    }
-    return MACHINE_I440FX;
+    Splice s = { offset, 0, text, G_MAXUINT };
+    g_array_append_val(dd->splices, s);
 }
 
 char *domdoc_describe(xmlNode *device)
@@ -335,6 +334,8 @@ static char *indent_block(const DomDoc *dd, const char *indent, const char *bloc
 
 static char *child_indent(const DomDoc *dd)
 {
+    if (dd->new_devices_indent)
+        return g_strdup(dd->new_devices_indent);
     xmlNode *first = vh_xml_child(dd->devices, NULL);
     char *indent = node_indent(dd, first);
     if (indent || first)
@@ -382,15 +383,74 @@ static gsize insertion_point(const DomDoc *dd, gsize pos)
     return p;
 }
 
+/* Elements libvirt writes before <devices> in a domain. */
+static gboolean before_devices(const xmlNode *node)
+{
+    static const char *const names[] = {
+        "name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory",
+        "currentMemory", "blkiotune", "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads",
+        "iothreadids", "defaultiothread", "cputune", "numatune", "resource", "sysinfo", "bootloader",
+        "bootloader_args", "os", "idmap", "features", "cpu", "clock", "on_poweroff", "on_reboot",
+        "on_crash", "on_lockfailure", "pm", "perf",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        if (xmlStrEqual(node->name, BAD_CAST names[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* Open a <devices> of this edit's own: after the last element libvirt
+ * writes before it (else the domain's last element), on a line of its own,
+ * or in place of an empty <devices/>. Children are then inserted at one
+ * point, ahead of the closing tag (a splice that renders last there). */
+static gboolean open_devices(DomDoc *dd, GError **error)
+{
+    xmlNode *root = xmlDocGetRootElement(dd->doc);
+    g_autofree char *outer = NULL;
+    gsize offset;
+    if (dd->devices) {
+        const XmlSpan *s = vh_xml_span(dd->spans, dd->devices);
+        outer = node_indent(dd, dd->devices);
+        offset = s->start;
+        add_splice(dd, offset, s->end - s->start, g_strdup("<devices>"));
+    } else {
+        xmlNode *after = NULL, *last = NULL;
+        for (xmlNode *c = vh_xml_child(root, NULL); c; c = vh_xml_next(c, NULL)) {
+            last = c;
+            if (before_devices(c))
+                after = c;
+        }
+        if (after == NULL)
+            after = last;
+        if (after == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: an empty <domain> has no place for <devices>", dd->what);
+            return FALSE;
+        }
+        outer = node_indent(dd, after);
+        offset = insertion_point(dd, vh_xml_span(dd->spans, after)->end);
+        dd->devices = xmlNewDocNode(dd->doc, NULL, BAD_CAST "devices", NULL);
+        xmlAddNextSibling(after, dd->devices);
+        XmlSpan span = { offset, offset, offset, offset };
+        g_array_append_val(dd->spans, span);
+        dd->devices->_private = GUINT_TO_POINTER(dd->spans->len);
+        add_splice(dd, offset, 0, g_strconcat(outer ? dd->newline : "", outer ? outer : "", "<devices>", NULL));
+    }
+    add_last_splice(dd, offset, g_strconcat(dd->newline, outer ? outer : "", "</devices>", NULL));
+    dd->new_devices_at = offset;
+    dd->new_devices_indent = g_strconcat(outer ? outer : "", dd->step, NULL);
+    return TRUE;
+}
+
 xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error)
 {
     xmlNode *root = xmlDocGetRootElement(block);
     xmlNode *after = NULL, *before = NULL;
 
-    if (dd->devices == NULL || vh_xml_span(dd->spans, dd->devices)->start_end == vh_xml_span(dd->spans, dd->devices)->end) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: the domain has no <devices> element to add to", dd->what);
+    if (dd->new_devices_indent == NULL &&
+        (dd->devices == NULL ||
+         vh_xml_span(dd->spans, dd->devices)->start_end == vh_xml_span(dd->spans, dd->devices)->end) &&
+        !open_devices(dd, error))
         return NULL;
-    }
     int rank = device_rank(root);
     for (xmlNode *c = vh_xml_child(dd->devices, NULL); c; c = vh_xml_next(c, NULL)) {
         int r = device_rank(c);
@@ -420,6 +480,10 @@ xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block,
         offset = span->start == span->end ? span->end : insertion_point(dd, span->end);
         copy = new_dom_node(dd, block, offset);
         xmlAddNextSibling(after, copy);
+    } else if (dd->new_devices_indent) {
+        offset = dd->new_devices_at;
+        copy = new_dom_node(dd, block, offset);
+        xmlAddChild(dd->devices, copy);
     } else {
         /* first child: on the line after <devices> */
         const XmlSpan *devices = vh_xml_span(dd->spans, dd->devices);

@@ -1,5 +1,7 @@
 #include "inventory.h"
 
+#include "domindex.h"
+
 #include <string.h>
 
 #include "domxml.h"
@@ -123,9 +125,12 @@ static gboolean record_sources(Inventory *inv, const char *name, const char *uui
     g_autoptr(xmlDoc) doc = vh_xml_parse(xml, strlen(xml), what, error);
     if (doc == NULL)
         return FALSE;
-    xmlNode *devices = vh_xml_child(xmlDocGetRootElement(doc), "devices");
-    VH_XML_FOREACH_CHILD(d, devices, NULL) {
-        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
+    /* the domain index reads the sources, as for every other reader */
+    g_autoptr(DomIndex) index = domindex_build(doc);
+    for (guint i = 0; i < domindex_count(index); i++) {
+        const DomEntry *e = domindex_entry(index, i);
+        const Nodedev *src = e->source;
+        xmlNode *d = e->node;
         if (src == NULL)
             continue;
         g_autoptr(GPtrArray) keys = source_keys(src);
