@@ -332,11 +332,20 @@ static char *indent_block(const DomDoc *dd, const char *indent, const char *bloc
     return g_strconcat(joiner, body, NULL);
 }
 
+/* The indentation of <devices>' children: that of its first child from the
+ * input (a block this edit added has no line of its own to measure), else
+ * one step deeper than <devices>. NULL when the children share lines. */
 static char *child_indent(const DomDoc *dd)
 {
     if (dd->new_devices_indent)
         return g_strdup(dd->new_devices_indent);
     xmlNode *first = vh_xml_child(dd->devices, NULL);
+    while (first) {
+        const XmlSpan *s = vh_xml_span(dd->spans, first);
+        if (s && s->start != s->end)
+            break;
+        first = vh_xml_next(first, NULL);
+    }
     char *indent = node_indent(dd, first);
     if (indent || first)
         return indent;
