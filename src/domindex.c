@@ -11,14 +11,34 @@ struct DomIndex {
     MachineFamily machine;
     char *machine_name;
     GPtrArray *entries;        /* DomEntry*, document order, then added ones */
-    GHashTable *by_address;    /* pci_addr_key -> first DomEntry* holding it */
-    GHashTable *slot_use;      /* slot key (function 0) -> count */
-    GHashTable *bus_use;       /* (domain << 8 | bus) + 1 -> count */
-    GHashTable *pci_sources;   /* pci_addr_key of a source -> first DomEntry* */
+    /* keys are addr_key()s: no allocation per device */
+    GHashTable *by_address;    /* guest address -> first DomEntry* holding it */
+    GHashTable *slot_use;      /* guest slot (function 0) -> count, PCI domains > 0 */
+    GHashTable *bus_use;       /* bus_key() -> count, PCI domains > 0 */
+    guint16 slots0[(PCI_BUS_MAX + 1) * (PCI_SLOT_MAX + 1)]; /* the same for domain 0, */
+    guint16 buses0[PCI_BUS_MAX + 1];                        /* where nearly all are */
+    GHashTable *pci_sources;   /* host address of a source -> first DomEntry* */
     GPtrArray *other_sources;  /* DomEntry* with USB / mdev sources */
     DomEntry *controllers[CONTROLLER_MAX];
-    GPtrArray *keys;           /* owns the gint64 keys of the tables */
 };
+
+/* A PCI address in 32 bits (16 + 8 + 5 + 3), as a direct hash key. */
+static gpointer addr_key(const PciAddr *a)
+{
+    return GUINT_TO_POINTER(a->domain << 16 | a->bus << 8 | a->slot << 3 | a->function);
+}
+
+static gpointer slot_key(const PciAddr *a)
+{
+    PciAddr slot = *a;
+    slot.function = 0;
+    return addr_key(&slot);
+}
+
+static gpointer bus_key(guint domain, guint bus)
+{
+    return GUINT_TO_POINTER((domain << 8 | bus) + 1);
+}
 
 static void entry_free(gpointer p)
 {
@@ -39,7 +59,6 @@ void domindex_free(DomIndex *idx)
     g_hash_table_unref(idx->bus_use);
     g_hash_table_unref(idx->pci_sources);
     g_ptr_array_unref(idx->other_sources);
-    g_ptr_array_unref(idx->keys);
     g_free(idx->machine_name);
     g_free(idx);
 }
@@ -124,12 +143,14 @@ static PciModel pci_model_of(xmlNode *c)
  * zero (libvirt's virPCIDeviceAddressIsEmpty: "assign one"). */
 static void read_guest_address(DomEntry *e)
 {
-    VH_XML_FOREACH_CHILD(a, e->node, "address") {
-        if (!vh_xml_prop_is(a, "type", "pci"))
+    for (xmlNode *a = e->node->children; a; a = a->next) {
+        if (a->type != XML_ELEMENT_NODE || !xmlStrEqual(a->name, BAD_CAST "address") ||
+            !vh_xml_prop_is(a, "type", "pci"))
             continue;
-        g_autoptr(GError) err = NULL;
         PciAddr addr;
-        if (!nodedev_read_address(a, FALSE, &addr, "guest address", &err)) {
+        gboolean multi = FALSE;
+        g_autoptr(GError) err = NULL;
+        if (!domdoc_read_pci_address(a, &addr, &multi, "guest address", &err)) {
             e->addr_error = g_strdup(err->message);
             return;
         }
@@ -137,7 +158,7 @@ static void read_guest_address(DomEntry *e)
             return;
         e->assigned = TRUE;
         e->addr = addr;
-        e->multifunction = vh_xml_prop_is(a, "multifunction", "on");
+        e->multifunction = multi;
         return;
     }
 }
@@ -170,45 +191,42 @@ static gboolean mirrors_serial(xmlNode *console, gboolean have_serial)
 
 /* ---- the tables ---- */
 
-static gint64 *own_key(DomIndex *idx, gint64 value)
+static void count(GHashTable *table, gpointer key, int delta);
+
+/* Count E's guest slot and bus in (DELTA 1) or out (-1). */
+static void count_use(DomIndex *idx, const PciAddr *a, int delta)
 {
-    gint64 *key = g_new(gint64, 1);
-    *key = value;
-    g_ptr_array_add(idx->keys, key);
-    return key;
+    if (a->domain == 0) {
+        idx->slots0[a->bus * (PCI_SLOT_MAX + 1) + a->slot] += delta;
+        idx->buses0[a->bus] += delta;
+        return;
+    }
+    count(idx->slot_use, slot_key(a), delta);
+    count(idx->bus_use, bus_key(a->domain, a->bus), delta);
 }
 
-static void count(GHashTable *table, gint64 *key, int delta)
+static void count(GHashTable *table, gpointer key, int delta)
 {
-    gpointer old = g_hash_table_lookup(table, key);
-    gint n = GPOINTER_TO_INT(old) + delta;
+    gint n = GPOINTER_TO_INT(g_hash_table_lookup(table, key)) + delta;
     if (n <= 0)
         g_hash_table_remove(table, key);
     else
         g_hash_table_insert(table, key, GINT_TO_POINTER(n));
 }
 
-static gint64 bus_key(guint domain, guint bus)
-{
-    return ((gint64)domain << 8 | bus) + 1;
-}
-
 /* Index E's address and source (the first holder wins a table's slot). */
 static void record(DomIndex *idx, DomEntry *e)
 {
     if (e->assigned) {
-        gint64 full = (gint64)pci_addr_key(&e->addr);
-        if (!g_hash_table_contains(idx->by_address, &full))
-            g_hash_table_insert(idx->by_address, own_key(idx, full), e);
-        PciAddr slot = e->addr;
-        slot.function = 0;
-        count(idx->slot_use, own_key(idx, (gint64)pci_addr_key(&slot)), 1);
-        count(idx->bus_use, own_key(idx, bus_key(e->addr.domain, e->addr.bus)), 1);
+        gpointer full = addr_key(&e->addr);
+        if (!g_hash_table_contains(idx->by_address, full))
+            g_hash_table_insert(idx->by_address, full, e);
+        count_use(idx, &e->addr, 1);
     }
     if (e->source && e->source->kind == NODEDEV_PCI) {
-        gint64 key = (gint64)pci_addr_key(&e->source->pci);
-        if (!g_hash_table_contains(idx->pci_sources, &key))
-            g_hash_table_insert(idx->pci_sources, own_key(idx, key), e);
+        gpointer key = addr_key(&e->source->pci);
+        if (!g_hash_table_contains(idx->pci_sources, key))
+            g_hash_table_insert(idx->pci_sources, key, e);
     } else if (e->source) {
         g_ptr_array_add(idx->other_sources, e);
     }
@@ -266,12 +284,11 @@ DomIndex *domindex_build(xmlDoc *doc)
     xmlNode *devices = vh_xml_child(root, "devices");
     DomIndex *idx = g_new0(DomIndex, 1);
     idx->entries = g_ptr_array_new_with_free_func(entry_free);
-    idx->by_address = g_hash_table_new(g_int64_hash, g_int64_equal);
-    idx->slot_use = g_hash_table_new(g_int64_hash, g_int64_equal);
-    idx->bus_use = g_hash_table_new(g_int64_hash, g_int64_equal);
-    idx->pci_sources = g_hash_table_new(g_int64_hash, g_int64_equal);
+    idx->by_address = g_hash_table_new(NULL, NULL);
+    idx->slot_use = g_hash_table_new(NULL, NULL);
+    idx->bus_use = g_hash_table_new(NULL, NULL);
+    idx->pci_sources = g_hash_table_new(NULL, NULL);
     idx->other_sources = g_ptr_array_new();
-    idx->keys = g_ptr_array_new_with_free_func(g_free);
     machine_of(idx, root, devices);
 
     gboolean have_serial = vh_xml_child(devices, "serial") != NULL, console_seen = FALSE;
@@ -302,30 +319,25 @@ const DomEntry *domindex_entry(const DomIndex *idx, guint i)
 
 const DomEntry *domindex_at(const DomIndex *idx, const PciAddr *a)
 {
-    gint64 key = (gint64)pci_addr_key(a);
-    return g_hash_table_lookup(idx->by_address, &key);
+    return g_hash_table_lookup(idx->by_address, addr_key(a));
 }
 
 gboolean domindex_slot_used(const DomIndex *idx, const PciAddr *a)
 {
-    PciAddr slot = *a;
-    slot.function = 0;
-    gint64 key = (gint64)pci_addr_key(&slot);
-    return g_hash_table_contains(idx->slot_use, &key);
+    if (a->domain == 0)
+        return idx->slots0[a->bus * (PCI_SLOT_MAX + 1) + a->slot] > 0;
+    return g_hash_table_contains(idx->slot_use, slot_key(a));
 }
 
 gboolean domindex_bus_used(const DomIndex *idx, guint bus)
 {
-    gint64 key = bus_key(0, bus);
-    return g_hash_table_contains(idx->bus_use, &key);
+    return bus <= PCI_BUS_MAX && idx->buses0[bus] > 0;
 }
 
 const DomEntry *domindex_find_source(const DomIndex *idx, const Nodedev *dev)
 {
-    if (dev->kind == NODEDEV_PCI) {
-        gint64 key = (gint64)pci_addr_key(&dev->pci);
-        return g_hash_table_lookup(idx->pci_sources, &key);
-    }
+    if (dev->kind == NODEDEV_PCI)
+        return g_hash_table_lookup(idx->pci_sources, addr_key(&dev->pci));
     for (guint i = 0; i < idx->other_sources->len; i++) {
         const DomEntry *e = idx->other_sources->pdata[i];
         if (nodedev_same_source(e->source, dev))
@@ -381,15 +393,15 @@ static DomEntry *next_holder(DomIndex *idx, const DomEntry *e, gboolean by_sourc
     return NULL;
 }
 
-static void replace_holder(DomIndex *idx, GHashTable *table, gint64 key, DomEntry *e, gboolean by_source)
+static void replace_holder(DomIndex *idx, GHashTable *table, gpointer key, DomEntry *e, gboolean by_source)
 {
-    if (g_hash_table_lookup(table, &key) != e)
+    if (g_hash_table_lookup(table, key) != e)
         return;
     DomEntry *next = next_holder(idx, e, by_source);
     if (next)
-        g_hash_table_insert(table, own_key(idx, key), next);
+        g_hash_table_insert(table, key, next);
     else
-        g_hash_table_remove(table, &key);
+        g_hash_table_remove(table, key);
 }
 
 void domindex_remove(DomIndex *idx, xmlNode *node)
@@ -402,15 +414,11 @@ void domindex_remove(DomIndex *idx, xmlNode *node)
     if (e == NULL)
         return;
     if (e->assigned) {
-        replace_holder(idx, idx->by_address, (gint64)pci_addr_key(&e->addr), e, FALSE);
-        PciAddr slot = e->addr;
-        slot.function = 0;
-        gint64 skey = (gint64)pci_addr_key(&slot), bkey = bus_key(e->addr.domain, e->addr.bus);
-        count(idx->slot_use, &skey, -1);
-        count(idx->bus_use, &bkey, -1);
+        replace_holder(idx, idx->by_address, addr_key(&e->addr), e, FALSE);
+        count_use(idx, &e->addr, -1);
     }
     if (e->source && e->source->kind == NODEDEV_PCI)
-        replace_holder(idx, idx->pci_sources, (gint64)pci_addr_key(&e->source->pci), e, TRUE);
+        replace_holder(idx, idx->pci_sources, addr_key(&e->source->pci), e, TRUE);
     else if (e->source)
         g_ptr_array_remove(idx->other_sources, e);
     for (guint i = 0; i < CONTROLLER_MAX; i++)

@@ -206,16 +206,48 @@ char *domdoc_describe(xmlNode *device)
     return g_strdup_printf("%s (line %u)", detail ? detail : name, line);
 }
 
-gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error)
+/* The value of attribute ATTR when held as one text node (always in
+ * documents we parsed), else NULL. */
+static const char *attr_text(const xmlAttr *attr)
 {
-    *present = FALSE;
-    VH_XML_FOREACH_CHILD(a, device, "address") {
-        if (vh_xml_prop_is(a, "type", "pci")) {
-            *present = TRUE;
-            return nodedev_read_address(a, FALSE, addr, "guest address", error);
+    const xmlNode *t = attr->children;
+    return t && t->type == XML_TEXT_NODE && t->next == NULL ? (const char *)t->content : NULL;
+}
+
+/* The <address> attributes in one walk over them: this runs for every
+ * device of every document. FALSE when one is not plain. */
+static gboolean read_pci_attrs(const xmlNode *a, PciAddr *addr, gboolean *multifunction)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint v[4] = { 0 };
+    for (const xmlAttr *attr = a->properties; attr; attr = attr->next) {
+        const char *name = (const char *)attr->name, *text = attr_text(attr);
+        int i = name[0] == 'd' ? 0 : name[0] == 'b' ? 1 : name[0] == 's' ? 2 : name[0] == 'f' ? 3 : -1;
+        if (i >= 0 && g_str_equal(name, names[i])) {
+            if (text == NULL || !pci_attr_parse(text, NULL, maxima[i], &v[i], NULL))
+                return FALSE;
+        } else if (g_str_equal(name, "multifunction")) {
+            *multifunction = g_strcmp0(text, "on") == 0;
         }
     }
+    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
     return TRUE;
+}
+
+gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *multifunction, const char *what,
+                                 GError **error)
+{
+    gboolean multi = FALSE;
+    if (read_pci_attrs(a, addr, &multi)) {
+        if (multifunction)
+            *multifunction = multi;
+        return TRUE;
+    }
+    /* the one reader of address attributes says what is wrong */
+    if (nodedev_read_address((xmlNode *)a, FALSE, addr, what, error))
+        return TRUE;
+    return FALSE;
 }
 
 Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
@@ -251,7 +283,7 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
     }
     if (g_strcmp0(type, "pci") == 0 && addr) {
         dev = nodedev_new(NODEDEV_PCI);
-        if (!nodedev_read_address(addr, FALSE, &dev->pci, "hostdev source", error))
+        if (!domdoc_read_pci_address(addr, &dev->pci, NULL, "hostdev source", error))
             return NULL;
     } else if (g_strcmp0(type, "usb") == 0) {
         dev = nodedev_new(NODEDEV_USB);

@@ -25,8 +25,12 @@ char *domdoc_render(const DomDoc *dd, gsize *len);
 /* "disk 'vda' (line 23)": how messages name a device element. */
 char *domdoc_describe(xmlNode *device);
 
-/* The guest PCI address of a device element (its direct <address type='pci'>). */
-gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error);
+/* The PCI address attributes of <address> element A (absent ones are 0),
+ * and whether it says multifunction='on' (MULTIFUNCTION may be NULL); on
+ * a bad value, nodedev_read_address()'s message naming WHAT. */
+gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *multifunction, const char *what,
+                                 GError **error);
+
 
 /* The host device a <hostdev> / <interface type='hostdev'> points at, as a
  * model holding just the source, or NULL for other elements (and SCSI). */
