@@ -294,16 +294,19 @@ static gboolean free_slot_on(DomIndex *idx, guint bus, guint from, PciAddr *slot
     return FALSE;
 }
 
-/* Whether libvirt would put the primary video at 00:02.0: a <video> without
- * an address of its own (qemuDomainValidateDevicePCISlotsPIIX3). */
+/* Whether libvirt would put the primary video at 00:02.0: a <video>
+ * without an address of its own, or none while there is a <graphics>
+ * (libvirt then adds one) (qemuDomainValidateDevicePCISlotsPIIX3). */
 static gboolean video_wants_slot2(DomIndex *idx)
 {
+    gboolean graphics = FALSE;
     for (guint i = 0; i < domindex_count(idx); i++) {
         const DomEntry *e = domindex_entry(idx, i);
         if (vh_xml_is(e->node, "video"))
             return !e->assigned;
+        graphics = graphics || vh_xml_is(e->node, "graphics");
     }
-    return FALSE;
+    return graphics;
 }
 
 /* i440fx: bus 0 from slot 3 (0 host bridge, 1 PIIX3, 2 the primary video),
