@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autoptr(GString) notes = g_string_new(NULL);
     if (sel2 & 4) {
         /* removal straight from the input */
-        if (!domedit_remove(dd, &(RemoveMatch){ devices, NULL, NULL, all_functions }, notes, NULL, &error)) {
+        if (!domedit_remove(dd, &(RemoveMatch){ devices, NULL, NULL, all_functions }, FALSE, notes, NULL, &error)) {
             check_error(error);
             g_error_free(error);
         } else {
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     gboolean had_children = vh_xml_child(domdoc_devices(dd), NULL) != NULL;
-    if (!domedit_add(dd, devices, &opts, &placement, all_functions, notes, NULL, &error)) {
+    if (!domedit_add(dd, devices, &opts, &placement, all_functions, FALSE, notes, NULL, &error)) {
         check_error(error);
         g_error_free(error);
         hostdev_opts_clear(&opts);
@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* and removing what we added gives the original bytes back, except for
      * a pcie-root-port the add created */
     g_autoptr(GString) notes2 = g_string_new(NULL);
-    if (!domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, all_functions }, notes2, NULL, &error)) {
+    if (!domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, all_functions }, FALSE, notes2, NULL, &error)) {
         fprintf(stderr, "remove after add failed: %s\n", error->message);
         abort();
     }

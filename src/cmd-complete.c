@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "domindex.h"
 #include "domxml.h"
 #include "errors.h"
 #include "host.h"
@@ -76,8 +77,9 @@ static void held(GString *out, const char *name)
     const VirtBackend *virt = virt_connect(global_opts.connect, &conn, NULL);
     g_autoptr(VirtDomain) dom = virt ? virt->domain_get(conn, name, NULL) : NULL;
     g_autoptr(DomDoc) dd = dom ? domdoc_parse(dom->xml, strlen(dom->xml), name, NULL) : NULL;
-    for (xmlNode *d = dd ? vh_xml_child(domdoc_devices(dd), NULL) : NULL; d; d = vh_xml_next(d, NULL)) {
-        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
+    g_autoptr(DomIndex) idx = dd ? domindex_build(domdoc_xml(dd)) : NULL;
+    for (guint i = 0; idx && i < domindex_count(idx); i++) {
+        const Nodedev *src = domindex_entry(idx, i)->source;
         if (src && src->kind == NODEDEV_PCI) {
             g_autofree char *address = pci_addr_format(&src->pci, PCI_FORMAT_PCI);
             g_string_append_printf(out, "%s\n", address);

@@ -165,16 +165,24 @@ static gboolean apply_edit(const Edit *edit, DomDoc *dd, GString *notes, GPtrArr
                            GError **error)
 {
     if (edit->kind == EDIT_ADD)
-        return domedit_add(dd, edit->devices, edit->opts, edit->placement, edit->all_functions, notes, added, error);
-    return domedit_remove(dd, &edit->match, notes, removed, error);
+        return domedit_add(dd, edit->devices, edit->opts, edit->placement, edit->all_functions, edit_cli.strict, notes,
+                           added, error);
+    return domedit_remove(dd, &edit->match, edit_cli.strict, notes, removed, error);
 }
 
+/* Notes, and the input's problems as warnings (shown even with --quiet:
+ * they say what libvirt will refuse). */
 static void print_notes(GString *notes)
 {
     g_auto(GStrv) lines = g_strsplit(notes->str, "\n", -1);
-    for (char **l = lines; *l; l++)
-        if (**l)
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "warning: ")) {
+            g_autofree char *line = vh_error_line(*l);
+            fprintf(stderr, "virt-hostdev: %s\n", line);
+        } else if (**l) {
             cli_note("%s", *l);
+        }
+    }
 }
 
 /* --strict: libvirt's full schema; blame the input when it was invalid. */

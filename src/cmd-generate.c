@@ -182,8 +182,8 @@ static char *generate_domain(const GenSpec *spec, const HostdevOpts *opts, const
         g_autoptr(GPtrArray) devices = resolve_devices_open(
             &host, gen.hostdevs, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);
         g_autoptr(GString) notes = g_string_new(NULL);
-        gboolean added = devices && domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, notes,
-                                                NULL, error);
+        gboolean added = devices && domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, TRUE,
+                                                notes, NULL, error);
         host_clear(&host);
         if (!added) {
             if (devices && (*error)->code == VH_ERROR_INPUT)

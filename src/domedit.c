@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "domindex.h"
 #include "errors.h"
 #include "validate.h"
 #include "xmlutil.h"
@@ -165,180 +166,27 @@ GPtrArray *hostdev_render(GPtrArray *devices, const HostdevOpts *opts, const Gue
     return g_steal_pointer(&blocks);
 }
 
-/* Guest PCI addresses in use: full address -> device element. */
-typedef struct {
-    GHashTable *by_address;  /* gint64* -> xmlNode* (NULL for allocations) */
-    GPtrArray *keys;         /* owns the gint64 keys */
-    GHashTable *buses;       /* used bus numbers (domain 0) */
-} AddressMap;
-
-static void address_map_clear(AddressMap *map)
+/* Problems the input already has: warnings (lines "warning: ..." in NOTES),
+ * or with STRICT a refusal. */
+static gboolean check_input(DomDoc *dd, DomIndex *idx, gboolean strict, GString *notes, GError **error)
 {
-    g_hash_table_unref(map->by_address);
-    g_hash_table_unref(map->buses);
-    g_ptr_array_unref(map->keys);
-}
-
-static void address_map_add(AddressMap *map, const PciAddr *a, xmlNode *node)
-{
-    gint64 *key = g_new(gint64, 1);
-    *key = (gint64)pci_addr_key(a);
-    g_ptr_array_add(map->keys, key);
-    g_hash_table_insert(map->by_address, key, node);
-    if (a->domain == 0)
-        g_hash_table_add(map->buses, GUINT_TO_POINTER(a->bus + 1));
-}
-
-static gboolean address_map_build(DomDoc *dd, AddressMap *map, GError **error)
-{
-    map->by_address = g_hash_table_new(g_int64_hash, g_int64_equal);
-    map->buses = g_hash_table_new(NULL, NULL);
-    map->keys = g_ptr_array_new_with_free_func(g_free);
-    for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-        PciAddr a;
-        gboolean present;
-        if (!domdoc_guest_address(d, &a, &present, error))
-            return FALSE;
-        if (present)
-            address_map_add(map, &a, d);
+    g_autoptr(GPtrArray) problems = domindex_problems(idx);
+    if (problems->len && strict) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s is already invalid before any change (--strict): %s",
+                    domdoc_what(dd), (const char *)problems->pdata[0]);
+        return FALSE;
     }
+    for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf(notes, "warning: %s: %s\n", domdoc_what(dd), (const char *)problems->pdata[i]);
     return TRUE;
 }
 
-static gboolean address_map_lookup(AddressMap *map, const PciAddr *a, xmlNode **node)
+/* What the edit introduced: the entries it added, against everything else. */
+static gboolean check_added(DomDoc *dd, DomIndex *idx, GPtrArray *added_entries, GError **error)
 {
-    gint64 key = (gint64)pci_addr_key(a);
-    return g_hash_table_lookup_extended(map->by_address, &key, NULL, (gpointer *)node);
-}
-
-static gboolean slot_used(AddressMap *map, const PciAddr *slot)
-{
-    for (guint f = 0; f <= PCI_FUNCTION_MAX; f++) {
-        PciAddr a = *slot;
-        a.function = f;
-        if (address_map_lookup(map, &a, NULL))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-/* An explicit address is refused when a device holds it, or holds another
- * function of that slot without being a multifunction device there. */
-static gboolean check_collision(DomDoc *dd, AddressMap *map, const PciAddr *a, gboolean sharing_ok, GError **error)
-{
-    xmlNode *holder = NULL;
-    g_autofree char *text = pci_addr_format(a, PCI_FORMAT_PCI);
-    /* slots the machine type itself occupies, never listed in the XML */
-    gboolean q35 = domdoc_machine(dd) == MACHINE_Q35;
-    if (a->domain == 0 && a->bus == 0 && (a->slot == 0 || a->slot == (q35 ? 0x1fu : 0x01u))) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s belongs to the machine's built-in %s",
-                    domdoc_what(dd), text,
-                    a->slot == 0 ? "host bridge" : q35 ? "ICH9 (LPC, SATA, SMBus)" : "PIIX3 (ISA, IDE, USB, ACPI)");
-        return FALSE;
-    }
-    if (address_map_lookup(map, a, &holder)) {
-        g_autofree char *desc = holder ? domdoc_describe(holder) : g_strdup("another device of this edit");
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s is already used by %s",
-                    domdoc_what(dd), text, desc);
-        return FALSE;
-    }
-    PciAddr fn0 = *a;
-    fn0.function = 0;
-    xmlNode *first = NULL;
-    if (!sharing_ok && address_map_lookup(map, &fn0, &first) && first) {
-        gboolean multi = FALSE;
-        VH_XML_FOREACH_CHILD(ad, first, "address")
-            multi = multi || vh_xml_prop_is(ad, "multifunction", "on");
-        if (!multi) {
-            g_autofree char *desc = domdoc_describe(first);
-            g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                        "%s: guest slot of %s is used by %s, which is not a multifunction device",
-                        domdoc_what(dd), text, desc);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
-typedef struct {
-    guint next_index;   /* for a new pcie-root-port */
-    GPtrArray *ports;   /* xmlNode* pcie-root-port controllers, in document order */
-} Q35State;
-
-static guint controller_index(xmlNode *c)
-{
-    g_autofree char *index = vh_xml_prop(c, "index");
-    guint v = 0;
-    return index && pci_attr_parse(index, "index", 255, &v, NULL) ? v : 0;
-}
-
-static gboolean insert_root_port(DomDoc *dd, guint index, GError **error)
-{
-    g_autofree char *text = g_strdup_printf("<controller type='pci' index='%u' model='pcie-root-port'/>", index);
-    g_autoptr(xmlDoc) block = vh_xml_parse(text, strlen(text), "generated controller", error);
-    return block && domdoc_insert_device(dd, text, block, error) != NULL;
-}
-
-/* libvirt's placement: i440fx -> first free slot on bus 0 (0 is the host
- * bridge, 1 the PIIX3, 2 kept for the primary video); q35 -> slot 0 behind a
- * free pcie-root-port, adding one when none is free. */
-static gboolean allocate_slot(DomDoc *dd, AddressMap *map, Q35State *q35, PciAddr *slot, GString *notes, GError **error)
-{
-    if (domdoc_machine(dd) == MACHINE_I440FX) {
-        for (guint s = 3; s <= PCI_SLOT_MAX; s++) {
-            *slot = (PciAddr){ 0, 0, s, 0 };
-            if (!slot_used(map, slot))
-                return TRUE;
-        }
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: no free slot left on PCI bus 0", domdoc_what(dd));
-        return FALSE;
-    }
-    for (guint i = 0; i < q35->ports->len; i++) {
-        guint bus = controller_index(q35->ports->pdata[i]);
-        if (!g_hash_table_contains(map->buses, GUINT_TO_POINTER(bus + 1))) {
-            *slot = (PciAddr){ 0, bus, 0, 0 };
-            return TRUE;
-        }
-    }
-    if (q35->next_index > 255) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: no PCI controller index left for a new pcie-root-port",
-                    domdoc_what(dd));
-        return FALSE;
-    }
-    guint index = q35->next_index++;
-    if (!insert_root_port(dd, index, error))
-        return FALSE;
-    g_string_append_printf(notes, "added a pcie-root-port controller, index %u\n", index);
-    *slot = (PciAddr){ 0, index, 0, 0 };
-    return TRUE;
-}
-
-static void q35_state_init(DomDoc *dd, Q35State *q35)
-{
-    q35->ports = g_ptr_array_new();
-    q35->next_index = 1;
-    VH_XML_FOREACH_CHILD(c, domdoc_devices(dd), "controller") {
-        if (!vh_xml_prop_is(c, "type", "pci"))
-            continue;
-        q35->next_index = MAX(q35->next_index, controller_index(c) + 1);
-        if (vh_xml_prop_is(c, "model", "pcie-root-port"))
-            g_ptr_array_add(q35->ports, c);
-    }
-}
-
-static gboolean check_input_sane(DomDoc *dd, GError **error)
-{
-    g_autoptr(GPtrArray) problems = validate_domain_semantics(dd);
-    if (problems->len == 0)
-        return TRUE;
-    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s is already invalid before any change: %s",
-                domdoc_what(dd), (const char *)problems->pdata[0]);
-    return FALSE;
-}
-
-static gboolean check_result_sane(DomDoc *dd, GError **error)
-{
-    g_autoptr(GPtrArray) problems = validate_domain_semantics(dd);
+    g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < added_entries->len && problems->len == 0; i++)
+        domindex_entry_problems(idx, added_entries->pdata[i], FALSE, problems);
     if (problems->len == 0)
         return TRUE;
     g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: the change would leave the domain invalid: %s",
@@ -346,138 +194,251 @@ static gboolean check_result_sane(DomDoc *dd, GError **error)
     return FALSE;
 }
 
-/* The host devices the domain holds, read in one pass over <devices>: PCI
- * sources hashed by address, the others (USB, mdev) listed, so that
- * checking k new devices costs one parse of the domain's hostdevs, not k. */
-typedef struct {
-    GHashTable *pci;     /* pci_addr_key -> xmlNode* */
-    GPtrArray *others;   /* Nodedev* source, followed by its xmlNode* */
-} HeldSources;
-
-static void held_sources_init(DomDoc *dd, HeldSources *held)
+/* An explicit address is refused when a device holds it, when the machine
+ * itself does (never listed in the XML), or when it is another function of
+ * a slot whose function 0 is no multifunction device: libvirt would turn
+ * that device multifunction itself, an edit the operator did not ask for
+ * (and one hot-plug cannot make). */
+static gboolean check_collision(DomDoc *dd, DomIndex *idx, const PciAddr *a, GError **error)
 {
-    held->pci = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    held->others = g_ptr_array_new();
-    for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-        Nodedev *src = domdoc_hostdev_source(d, NULL);
-        if (src == NULL)
-            continue;
-        if (src->kind == NODEDEV_PCI) {
-            gint64 *key = g_new(gint64, 1);
-            *key = (gint64)pci_addr_key(&src->pci);
-            if (!g_hash_table_contains(held->pci, key))
-                g_hash_table_insert(held->pci, key, d);
-            else
-                g_free(key);
-            nodedev_free(src);
-        } else {
-            g_ptr_array_add(held->others, src);
-            g_ptr_array_add(held->others, d);
+    g_autofree char *text = pci_addr_format(a, PCI_FORMAT_PCI);
+    gboolean ich9 = domindex_machine(idx) == MACHINE_Q35;
+    gboolean piix3 = domindex_machine(idx) == MACHINE_I440FX;
+    if (a->domain == 0 && a->bus == 0 && (a->slot == 0 || (ich9 && a->slot == 0x1f) || (piix3 && a->slot == 1))) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s belongs to the machine's built-in %s",
+                    domdoc_what(dd), text,
+                    a->slot == 0 ? "host bridge" : ich9 ? "ICH9 (LPC, SATA, SMBus)" : "PIIX3 (ISA, IDE, USB, ACPI)");
+        return FALSE;
+    }
+    const DomEntry *holder = domindex_at(idx, a);
+    if (holder) {
+        g_autofree char *desc = holder->added ? g_strdup("another device of this edit") : domdoc_describe(holder->node);
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: guest PCI address %s is already used by %s",
+                    domdoc_what(dd), text, desc);
+        return FALSE;
+    }
+    PciAddr fn0 = *a;
+    fn0.function = 0;
+    const DomEntry *first = a->function ? domindex_at(idx, &fn0) : NULL;
+    if (first && !first->multifunction) {
+        g_autofree char *desc = domdoc_describe(first->node);
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "%s: guest slot of %s is used by %s, which is not a multifunction device", domdoc_what(dd), text,
+                    desc);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A new PCI controller, recorded in the index. AT: its own guest address,
+ * or NULL to let libvirt place it. */
+static gboolean insert_controller(DomDoc *dd, DomIndex *idx, const char *model, guint index, const PciAddr *at,
+                                  GError **error)
+{
+    g_autofree char *text = NULL;
+    if (at) {
+        g_autofree char *attrs = pci_addr_format(at, PCI_FORMAT_ATTRS);
+        const char *nl = domdoc_newline(dd);
+        text = g_strdup_printf("<controller type='pci' index='%u' model='%s'>%s%s<address type='pci' %s/>%s</controller>",
+                               index, model, nl, domdoc_step(dd), attrs, nl);
+    } else {
+        text = g_strdup_printf("<controller type='pci' index='%u' model='%s'/>", index, model);
+    }
+    g_autoptr(xmlDoc) block = vh_xml_parse(text, strlen(text), "generated controller", error);
+    xmlNode *node = block ? domdoc_insert_device(dd, text, block, error) : NULL;
+    if (node == NULL)
+        return FALSE;
+    domindex_add(idx, node);
+    return TRUE;
+}
+
+static gboolean new_controller_index(DomDoc *dd, DomIndex *idx, const char *model, guint *index, GError **error)
+{
+    *index = domindex_free_controller_index(idx);
+    if (*index != G_MAXUINT)
+        return TRUE;
+    g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: no PCI controller index left for a new %s", domdoc_what(dd),
+                model);
+    return FALSE;
+}
+
+/* PCIe machines (q35, virt): slot 0 behind the first hot-plug port (root
+ * port or switch downstream port, by resolved index) with nothing on its
+ * bus; else a new pcie-root-port, placed by libvirt. */
+static gboolean allocate_pcie(DomDoc *dd, DomIndex *idx, PciAddr *slot, GString *notes, GError **error)
+{
+    for (guint i = 1; i <= PCI_BUS_MAX; i++) {
+        const DomEntry *c = domindex_controller(idx, i);
+        gboolean port = c && (c->pci_model == PCI_MODEL_PCIE_ROOT_PORT || c->pci_model == PCI_MODEL_SWITCH_DOWNSTREAM);
+        if (port && !domindex_bus_used(idx, i)) {
+            *slot = (PciAddr){ 0, i, 0, 0 };
+            return TRUE;
         }
     }
+    guint index;
+    if (!new_controller_index(dd, idx, "pcie-root-port", &index, error) ||
+        !insert_controller(dd, idx, "pcie-root-port", index, NULL, error))
+        return FALSE;
+    g_string_append_printf(notes, "added a pcie-root-port controller, index %u\n", index);
+    *slot = (PciAddr){ 0, index, 0, 0 };
+    return TRUE;
 }
 
-static void held_sources_clear(HeldSources *held)
+static gboolean free_slot_on(DomIndex *idx, guint bus, guint from, PciAddr *slot)
 {
-    g_hash_table_unref(held->pci);
-    for (guint i = 0; i < held->others->len; i += 2)
-        nodedev_free(held->others->pdata[i]);
-    g_ptr_array_unref(held->others);
-}
-
-/* The first element holding DEV, in document order. */
-static xmlNode *find_hostdev(HeldSources *held, const Nodedev *dev)
-{
-    if (dev->kind == NODEDEV_PCI) {
-        gint64 key = (gint64)pci_addr_key(&dev->pci);
-        return g_hash_table_lookup(held->pci, &key);
+    for (guint s = from; s <= PCI_SLOT_MAX; s++) {
+        *slot = (PciAddr){ 0, bus, s, 0 };
+        if (!domindex_slot_used(idx, slot))
+            return TRUE;
     }
-    for (guint i = 0; i < held->others->len; i += 2)
-        if (nodedev_same_source(held->others->pdata[i], dev))
-            return held->others->pdata[i + 1];
-    return NULL;
+    return FALSE;
 }
 
-gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, const GuestPlacement *placement,
-                     gboolean all_functions, GString *notes, GPtrArray *added, GError **error)
+/* Whether libvirt would put the primary video at 00:02.0: a <video>
+ * without an address of its own, or none while there is a <graphics>
+ * (libvirt then adds one) (qemuDomainValidateDevicePCISlotsPIIX3). */
+static gboolean video_wants_slot2(DomIndex *idx)
 {
-    if (domdoc_devices(dd) == NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: the domain has no <devices> element", domdoc_what(dd));
+    gboolean graphics = FALSE;
+    for (guint i = 0; i < domindex_count(idx); i++) {
+        const DomEntry *e = domindex_entry(idx, i);
+        if (vh_xml_is(e->node, "video"))
+            return !e->assigned;
+        graphics = graphics || vh_xml_is(e->node, "graphics");
+    }
+    return graphics;
+}
+
+/* i440fx: bus 0 from slot 3 (0 host bridge, 1 PIIX3, 2 the primary video),
+ * then slots 1..31 of the pci-bridges (slot 0 is the bridge's own SHPC),
+ * else a new pci-bridge on a free bus-0 slot, the device at its slot 1. */
+static gboolean allocate_i440fx(DomDoc *dd, DomIndex *idx, PciAddr *slot, GString *notes, GError **error)
+{
+    if (free_slot_on(idx, 0, 3, slot))
+        return TRUE;
+    for (guint i = 1; i <= PCI_BUS_MAX; i++) {
+        const DomEntry *c = domindex_controller(idx, i);
+        if (c && c->pci_model == PCI_MODEL_PCI_BRIDGE && free_slot_on(idx, i, 1, slot))
+            return TRUE;
+    }
+    PciAddr bridge_at = { 0, 0, 2, 0 };
+    guint index;
+    if (domindex_slot_used(idx, &bridge_at) || video_wants_slot2(idx)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "%s: no free guest PCI slot: bus 0 and every pci-bridge are full, and bus 0 has no slot left "
+                    "for a new pci-bridge", domdoc_what(dd));
         return FALSE;
     }
-    if (!check_all(devices, opts, error) || !check_input_sane(dd, error))
+    if (!new_controller_index(dd, idx, "pci-bridge", &index, error) ||
+        !insert_controller(dd, idx, "pci-bridge", index, &bridge_at, error))
         return FALSE;
-    HeldSources held;
-    held_sources_init(dd, &held);
+    g_string_append_printf(notes, "added a pci-bridge controller, index %u, at guest address 0000:00:02.0\n", index);
+    *slot = (PciAddr){ 0, index, 1, 0 };
+    return TRUE;
+}
+
+/* libvirt's placement per machine family; the families we do not place
+ * are refused, never given a made-up address. */
+static gboolean allocate_slot(DomDoc *dd, DomIndex *idx, PciAddr *slot, GString *notes, GError **error)
+{
+    switch (domindex_machine(idx)) {
+    case MACHINE_Q35:
+    case MACHINE_VIRT:
+        return allocate_pcie(dd, idx, slot, notes, error);
+    case MACHINE_I440FX:
+        return allocate_i440fx(dd, idx, slot, notes, error);
+    case MACHINE_PSERIES:
+    case MACHINE_S390:
+    case MACHINE_OTHER:
+        break;
+    }
+    g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                "%s: --guest-address auto does not place devices on machine '%s' (only i440fx, q35 and Arm/RISC-V "
+                "virt); give --guest-address ADDR, or none to let libvirt choose", domdoc_what(dd),
+                domindex_machine_name(idx));
+    return FALSE;
+}
+
+/* Each device not held by the domain already. */
+static gboolean check_not_present(DomDoc *dd, DomIndex *idx, GPtrArray *devices, GError **error)
+{
     for (guint i = 0; i < devices->len; i++) {
         const Nodedev *dev = devices->pdata[i];
-        xmlNode *existing = find_hostdev(&held, dev);
+        const DomEntry *existing = domindex_find_source(idx, dev);
         if (existing) {
             g_autofree char *label = nodedev_label(dev);
-            g_autofree char *desc = domdoc_describe(existing);
+            g_autofree char *desc = domdoc_describe(existing->node);
             g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s already has %s: %s", domdoc_what(dd), label, desc);
-            held_sources_clear(&held);
             return FALSE;
         }
     }
-    held_sources_clear(&held);
+    return TRUE;
+}
 
+/* The guest slot of GROUP (*MODE may turn GUEST_NONE for USB). */
+static gboolean place_group(DomDoc *dd, DomIndex *idx, GPtrArray *group, GuestMode *mode, PciAddr *slot,
+                            GString *notes, GError **error)
+{
+    gboolean usb = ((Nodedev *)group->pdata[0])->kind == NODEDEV_USB;
+    if (*mode == GUEST_EXPLICIT && usb) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; USB devices take none");
+        return FALSE;
+    }
+    if (*mode != GUEST_AUTO)
+        return TRUE;
+    if (usb) {
+        *mode = GUEST_NONE; /* USB devices sit on the guest's USB bus */
+        return TRUE;
+    }
+    if (!allocate_slot(dd, idx, slot, notes, error))
+        return FALSE;
+    g_autofree char *text = pci_addr_format(slot, PCI_FORMAT_PCI);
+    g_autofree char *first = nodedev_label(group->pdata[0]);
+    g_string_append_printf(notes, "%s: guest address %s%s\n", first, text, group->len > 1 ? " (multifunction slot)" : "");
+    return TRUE;
+}
+
+gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, const GuestPlacement *placement,
+                     gboolean all_functions, gboolean strict, GString *notes, GPtrArray *added, GError **error)
+{
+    if (!check_all(devices, opts, error))
+        return FALSE;
+    g_autoptr(DomIndex) idx = domindex_build(domdoc_xml(dd));
+    if (!check_input(dd, idx, strict, notes, error) || !check_not_present(dd, idx, devices, error))
+        return FALSE;
     g_autoptr(GPtrArray) groups = hostdev_groups(devices, all_functions);
     if (!check_explicit(placement, groups, error))
         return FALSE;
 
-    AddressMap map;
-    Q35State q35;
-    if (!address_map_build(dd, &map, error)) {
-        address_map_clear(&map);
-        return FALSE;
-    }
-    q35_state_init(dd, &q35);
-    gboolean ok = TRUE;
+    g_autoptr(GPtrArray) added_entries = g_ptr_array_new();
     guint index = 0;
-    for (guint g = 0; ok && g < groups->len; g++) {
+    for (guint g = 0; g < groups->len; g++) {
         GPtrArray *group = groups->pdata[g];
         GuestMode mode = placement->mode;
         /* functions of one device only stay together when pinned */
         if (mode == GUEST_NONE && group->len > 1)
             mode = GUEST_AUTO;
         PciAddr slot = placement->addr;
-        if (mode == GUEST_AUTO) {
-            if (((Nodedev *)group->pdata[0])->kind == NODEDEV_USB) {
-                mode = GUEST_NONE; /* USB devices sit on the guest's USB bus */
-            } else {
-                ok = allocate_slot(dd, &map, &q35, &slot, notes, error);
-                if (!ok)
-                    break;
-                g_autofree char *text = pci_addr_format(&slot, PCI_FORMAT_PCI);
-                g_autofree char *first = nodedev_label(group->pdata[0]);
-                g_string_append_printf(notes, "%s: guest address %s%s\n", first, text,
-                                       group->len > 1 ? " (multifunction slot)" : "");
-            }
-        } else if (mode == GUEST_EXPLICIT && ((Nodedev *)group->pdata[0])->kind == NODEDEV_USB) {
-            g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; USB devices take none");
-            ok = FALSE;
-            break;
-        }
-        for (guint i = 0; ok && i < group->len; i++) {
+        if (!place_group(dd, idx, group, &mode, &slot, notes, error))
+            return FALSE;
+        for (guint i = 0; i < group->len; i++) {
             const Nodedev *dev = group->pdata[i];
             PciAddr guest = group_member_address(&slot, group, dev);
-            if (mode == GUEST_EXPLICIT && !(ok = check_collision(dd, &map, &guest, group->len > 1 && i > 0, error)))
-                break;
-            if (mode != GUEST_NONE)
-                address_map_add(&map, &guest, NULL);
+            if (mode == GUEST_EXPLICIT && !check_collision(dd, idx, &guest, error))
+                return FALSE;
             g_autoptr(xmlDoc) block = NULL;
             g_autofree char *text = render_block(dev, opts, index++, devices->len, mode != GUEST_NONE, &guest,
                                                  group->len > 1 && guest.function == 0,
                                                  domdoc_step(dd), domdoc_newline(dd), &block, error);
-            ok = text && domdoc_insert_device(dd, text, block, error);
-            if (ok && added)
+            xmlNode *node = text ? domdoc_insert_device(dd, text, block, error) : NULL;
+            if (node == NULL)
+                return FALSE;
+            g_ptr_array_add(added_entries, (gpointer)domindex_add(idx, node));
+            if (added)
                 g_ptr_array_add(added, g_strdup(text));
         }
     }
-    address_map_clear(&map);
-    g_ptr_array_unref(q35.ports);
-    return ok && check_result_sane(dd, error);
+    return check_added(dd, idx, added_entries, error);
 }
 
 void removed_device_free(RemovedDevice *r)
@@ -497,25 +458,23 @@ static gboolean alias_matches(xmlNode *device, const char *wanted)
     return g_strcmp0(name, wanted) == 0 || (g_str_has_prefix(name, "ua-") && g_strcmp0(name + 3, wanted) == 0);
 }
 
-/* Whether element D matches entry I of MATCH (entries numbered devices,
- * then guest addresses, then aliases). */
-static gboolean entry_matches(const RemoveMatch *match, guint i, xmlNode *d, const Nodedev *src)
+/* Whether indexed hostdev E matches entry I of MATCH (entries numbered
+ * devices, then guest addresses, then aliases). A source we cannot read
+ * still matches by guest address or alias. */
+static gboolean entry_matches(const RemoveMatch *match, guint i, const DomEntry *e)
 {
     guint ndev = match->devices ? match->devices->len : 0;
     guint naddr = match->guest_addrs ? match->guest_addrs->len : 0;
     if (i < ndev) {
         const Nodedev *dev = match->devices->pdata[i];
-        return nodedev_same_source(src, dev) ||
-               (match->all_functions && dev->kind == NODEDEV_PCI && src->kind == NODEDEV_PCI &&
-                pci_addr_same_slot(&src->pci, &dev->pci));
+        const Nodedev *src = e->source;
+        return src && (nodedev_same_source(src, dev) ||
+                       (match->all_functions && dev->kind == NODEDEV_PCI && src->kind == NODEDEV_PCI &&
+                        pci_addr_same_slot(&src->pci, &dev->pci)));
     }
-    if (i < ndev + naddr) {
-        PciAddr guest;
-        gboolean present = FALSE;
-        return domdoc_guest_address(d, &guest, &present, NULL) && present &&
-               pci_addr_equal(&guest, &g_array_index(match->guest_addrs, PciAddr, i - ndev));
-    }
-    return alias_matches(d, match->aliases[i - ndev - naddr]);
+    if (i < ndev + naddr)
+        return e->assigned && pci_addr_equal(&e->addr, &g_array_index(match->guest_addrs, PciAddr, i - ndev));
+    return alias_matches(e->node, match->aliases[i - ndev - naddr]);
 }
 
 static char *entry_label(const RemoveMatch *match, guint i)
@@ -533,36 +492,25 @@ static char *entry_label(const RemoveMatch *match, guint i)
     return g_strdup_printf("host device with alias '%s'", match->aliases[i - ndev - naddr]);
 }
 
-gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GPtrArray *removed, GError **error)
+gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, gboolean strict, GString *notes, GPtrArray *removed,
+                        GError **error)
 {
-    if (!check_input_sane(dd, error))
+    g_autoptr(DomIndex) idx = domindex_build(domdoc_xml(dd));
+    if (!check_input(dd, idx, strict, notes, error))
         return FALSE;
     guint entries = (match->devices ? match->devices->len : 0) +
                     (match->guest_addrs ? match->guest_addrs->len : 0) +
                     (match->aliases ? g_strv_length(match->aliases) : 0);
-    /* the hostdev elements and their sources, read once for all entries */
-    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
-    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    for (xmlNode *d = vh_xml_child(domdoc_devices(dd), NULL); d; d = vh_xml_next(d, NULL)) {
-        /* a source we cannot read still matches by guest address or alias */
-        Nodedev *src = domdoc_hostdev_source(d, NULL);
-        gboolean hostdev = src || vh_xml_is(d, "hostdev") ||
-                           (vh_xml_is(d, "interface") && vh_xml_prop_is(d, "type", "hostdev"));
-        if (!hostdev)
-            continue;
-        g_ptr_array_add(nodes, d);
-        g_ptr_array_add(sources, src ? src : nodedev_new(NODEDEV_OTHER));
-    }
     g_autoptr(GPtrArray) victims = g_ptr_array_new();
     g_autoptr(GHashTable) chosen = g_hash_table_new(NULL, NULL);
     for (guint i = 0; i < entries; i++) {
         gboolean found = FALSE;
-        for (guint k = 0; k < nodes->len; k++) {
-            xmlNode *d = nodes->pdata[k];
-            if (entry_matches(match, i, d, sources->pdata[k])) {
+        for (guint k = 0; k < domindex_count(idx); k++) {
+            const DomEntry *e = domindex_entry(idx, k);
+            if (e->hostdev && entry_matches(match, i, e)) {
                 found = TRUE;
-                if (g_hash_table_add(chosen, d))
-                    g_ptr_array_add(victims, d);
+                if (g_hash_table_add(chosen, e->node))
+                    g_ptr_array_add(victims, e->node);
             }
         }
         if (!found) {
@@ -571,6 +519,8 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GP
             return FALSE;
         }
     }
+    /* taking elements out introduces no duplicate and no clash: nothing
+     * to check afterwards */
     for (guint i = 0; i < victims->len; i++) {
         xmlNode *d = victims->pdata[i];
         g_autofree char *desc = domdoc_describe(d);
@@ -582,8 +532,9 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GP
             r->managed = vh_xml_prop_is(d, "managed", "yes");
             g_ptr_array_add(removed, r);
         }
+        domindex_remove(idx, d);
         if (!domdoc_remove_device(dd, d, error))
             return FALSE;
     }
-    return check_result_sane(dd, error);
+    return TRUE;
 }

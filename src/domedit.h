@@ -26,10 +26,16 @@ GPtrArray *hostdev_render(GPtrArray *devices, const HostdevOpts *opts, const Gue
                           gboolean all_functions, GError **error);
 
 /* Add DEVICES to DD. NOTES receives one line per choice made for the user
- * (e.g. the address auto picked), for stderr; ADDED (optional) the text of
- * each inserted element, e.g. to attach it to the running domain too. */
+ * (e.g. the address auto picked), for stderr, and one "warning: ..." line
+ * per problem the input already had (libvirt would refuse it: a host device
+ * held twice, a guest address used twice, an unreadable address); with
+ * STRICT those refuse the edit instead. Problems the edit itself would
+ * introduce always refuse it. ADDED (optional) receives the text of each
+ * inserted element, e.g. to attach it to the running domain too.
+ * --guest-address auto places devices as libvirt does on i440fx, q35 and
+ * Arm/RISC-V virt machines (see domindex.h) and refuses other machines. */
 gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, const GuestPlacement *placement,
-                     gboolean all_functions, GString *notes, GPtrArray *added, GError **error);
+                     gboolean all_functions, gboolean strict, GString *notes, GPtrArray *added, GError **error);
 
 /* What to remove: hostdevs whose source is one of DEVICES (with
  * ALL_FUNCTIONS also the other functions of the same host slot), whose guest
@@ -51,5 +57,8 @@ typedef struct {
 
 void removed_device_free(RemovedDevice *r);
 
-/* REMOVED (optional) receives a RemovedDevice* per element taken out. */
-gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, GString *notes, GPtrArray *removed, GError **error);
+/* REMOVED (optional) receives a RemovedDevice* per element taken out.
+ * Problems of the input are warnings in NOTES (refusals with STRICT), as
+ * for domedit_add: removing a duplicate is how one fixes it. */
+gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, gboolean strict, GString *notes, GPtrArray *removed,
+                        GError **error);

@@ -22,6 +22,10 @@ struct DomDoc {
     char *newline;
     char *step;
     GArray *splices;
+    /* a <devices> this edit creates: where its children go, and how they
+     * are indented (NULL while the input's own <devices> is used) */
+    gsize new_devices_at;
+    char *new_devices_indent;
 };
 
 static void splice_clear(gpointer p)
@@ -43,6 +47,7 @@ void domdoc_free(DomDoc *dd)
         xmlFreeDoc(dd->doc);
     g_free(dd->newline);
     g_free(dd->step);
+    g_free(dd->new_devices_indent);
     if (dd->splices)
         g_array_unref(dd->splices);
     g_free(dd);
@@ -162,17 +167,11 @@ static void add_splice(DomDoc *dd, gsize offset, gsize remove, char *text)
     g_array_append_val(dd->splices, s);
 }
 
-MachineKind domdoc_machine(const DomDoc *dd)
+/* A splice that renders after every other one at OFFSET (a closing tag). */
+static void add_last_splice(DomDoc *dd, gsize offset, char *text)
 {
-    xmlNode *root = xmlDocGetRootElement(dd->doc);
-    g_autofree char *machine = vh_xml_prop(vh_xml_child(vh_xml_child(root, "os"), "type"), "machine");
-    if (machine && (strstr(machine, "q35") || g_str_has_prefix(machine, "virt")))
-        return MACHINE_Q35;
-    VH_XML_FOREACH_CHILD(c, dd->devices, "controller") {
-        if (vh_xml_prop_is(c, "type", "pci") && vh_xml_prop_is(c, "model", "pcie-root"))
-            return MACHINE_Q35;
-    }
-    return MACHINE_I440FX;
+    Splice s = { offset, 0, text, G_MAXUINT };
+    g_array_append_val(dd->splices, s);
 }
 
 char *domdoc_describe(xmlNode *device)
@@ -207,16 +206,48 @@ char *domdoc_describe(xmlNode *device)
     return g_strdup_printf("%s (line %u)", detail ? detail : name, line);
 }
 
-gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error)
+/* The value of attribute ATTR when held as one text node (always in
+ * documents we parsed), else NULL. */
+static const char *attr_text(const xmlAttr *attr)
 {
-    *present = FALSE;
-    VH_XML_FOREACH_CHILD(a, device, "address") {
-        if (vh_xml_prop_is(a, "type", "pci")) {
-            *present = TRUE;
-            return nodedev_read_address(a, FALSE, addr, "guest address", error);
+    const xmlNode *t = attr->children;
+    return t && t->type == XML_TEXT_NODE && t->next == NULL ? (const char *)t->content : NULL;
+}
+
+/* The <address> attributes in one walk over them: this runs for every
+ * device of every document. FALSE when one is not plain. */
+static gboolean read_pci_attrs(const xmlNode *a, PciAddr *addr, gboolean *multifunction)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const guint maxima[] = { PCI_DOMAIN_MAX, PCI_BUS_MAX, PCI_SLOT_MAX, PCI_FUNCTION_MAX };
+    guint v[4] = { 0 };
+    for (const xmlAttr *attr = a->properties; attr; attr = attr->next) {
+        const char *name = (const char *)attr->name, *text = attr_text(attr);
+        int i = name[0] == 'd' ? 0 : name[0] == 'b' ? 1 : name[0] == 's' ? 2 : name[0] == 'f' ? 3 : -1;
+        if (i >= 0 && g_str_equal(name, names[i])) {
+            if (text == NULL || !pci_attr_parse(text, NULL, maxima[i], &v[i], NULL))
+                return FALSE;
+        } else if (g_str_equal(name, "multifunction")) {
+            *multifunction = g_strcmp0(text, "on") == 0;
         }
     }
+    *addr = (PciAddr){ v[0], v[1], v[2], v[3] };
     return TRUE;
+}
+
+gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *multifunction, const char *what,
+                                 GError **error)
+{
+    gboolean multi = FALSE;
+    if (read_pci_attrs(a, addr, &multi)) {
+        if (multifunction)
+            *multifunction = multi;
+        return TRUE;
+    }
+    /* the one reader of address attributes says what is wrong */
+    if (nodedev_read_address((xmlNode *)a, FALSE, addr, what, error))
+        return TRUE;
+    return FALSE;
 }
 
 Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
@@ -252,7 +283,7 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
     }
     if (g_strcmp0(type, "pci") == 0 && addr) {
         dev = nodedev_new(NODEDEV_PCI);
-        if (!nodedev_read_address(addr, FALSE, &dev->pci, "hostdev source", error))
+        if (!domdoc_read_pci_address(addr, &dev->pci, NULL, "hostdev source", error))
             return NULL;
     } else if (g_strcmp0(type, "usb") == 0) {
         dev = nodedev_new(NODEDEV_USB);
@@ -333,9 +364,20 @@ static char *indent_block(const DomDoc *dd, const char *indent, const char *bloc
     return g_strconcat(joiner, body, NULL);
 }
 
+/* The indentation of <devices>' children: that of its first child from the
+ * input (a block this edit added has no line of its own to measure), else
+ * one step deeper than <devices>. NULL when the children share lines. */
 static char *child_indent(const DomDoc *dd)
 {
+    if (dd->new_devices_indent)
+        return g_strdup(dd->new_devices_indent);
     xmlNode *first = vh_xml_child(dd->devices, NULL);
+    while (first) {
+        const XmlSpan *s = vh_xml_span(dd->spans, first);
+        if (s && s->start != s->end)
+            break;
+        first = vh_xml_next(first, NULL);
+    }
     char *indent = node_indent(dd, first);
     if (indent || first)
         return indent;
@@ -382,15 +424,74 @@ static gsize insertion_point(const DomDoc *dd, gsize pos)
     return p;
 }
 
+/* Elements libvirt writes before <devices> in a domain. */
+static gboolean before_devices(const xmlNode *node)
+{
+    static const char *const names[] = {
+        "name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory",
+        "currentMemory", "blkiotune", "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads",
+        "iothreadids", "defaultiothread", "cputune", "numatune", "resource", "sysinfo", "bootloader",
+        "bootloader_args", "os", "idmap", "features", "cpu", "clock", "on_poweroff", "on_reboot",
+        "on_crash", "on_lockfailure", "pm", "perf",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        if (xmlStrEqual(node->name, BAD_CAST names[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* Open a <devices> of this edit's own: after the last element libvirt
+ * writes before it (else the domain's last element), on a line of its own,
+ * or in place of an empty <devices/>. Children are then inserted at one
+ * point, ahead of the closing tag (a splice that renders last there). */
+static gboolean open_devices(DomDoc *dd, GError **error)
+{
+    xmlNode *root = xmlDocGetRootElement(dd->doc);
+    g_autofree char *outer = NULL;
+    gsize offset;
+    if (dd->devices) {
+        const XmlSpan *s = vh_xml_span(dd->spans, dd->devices);
+        outer = node_indent(dd, dd->devices);
+        offset = s->start;
+        add_splice(dd, offset, s->end - s->start, g_strdup("<devices>"));
+    } else {
+        xmlNode *after = NULL, *last = NULL;
+        for (xmlNode *c = vh_xml_child(root, NULL); c; c = vh_xml_next(c, NULL)) {
+            last = c;
+            if (before_devices(c))
+                after = c;
+        }
+        if (after == NULL)
+            after = last;
+        if (after == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: an empty <domain> has no place for <devices>", dd->what);
+            return FALSE;
+        }
+        outer = node_indent(dd, after);
+        offset = insertion_point(dd, vh_xml_span(dd->spans, after)->end);
+        dd->devices = xmlNewDocNode(dd->doc, NULL, BAD_CAST "devices", NULL);
+        xmlAddNextSibling(after, dd->devices);
+        XmlSpan span = { offset, offset, offset, offset };
+        g_array_append_val(dd->spans, span);
+        dd->devices->_private = GUINT_TO_POINTER(dd->spans->len);
+        add_splice(dd, offset, 0, g_strconcat(outer ? dd->newline : "", outer ? outer : "", "<devices>", NULL));
+    }
+    add_last_splice(dd, offset, g_strconcat(dd->newline, outer ? outer : "", "</devices>", NULL));
+    dd->new_devices_at = offset;
+    dd->new_devices_indent = g_strconcat(outer ? outer : "", dd->step, NULL);
+    return TRUE;
+}
+
 xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error)
 {
     xmlNode *root = xmlDocGetRootElement(block);
     xmlNode *after = NULL, *before = NULL;
 
-    if (dd->devices == NULL || vh_xml_span(dd->spans, dd->devices)->start_end == vh_xml_span(dd->spans, dd->devices)->end) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: the domain has no <devices> element to add to", dd->what);
+    if (dd->new_devices_indent == NULL &&
+        (dd->devices == NULL ||
+         vh_xml_span(dd->spans, dd->devices)->start_end == vh_xml_span(dd->spans, dd->devices)->end) &&
+        !open_devices(dd, error))
         return NULL;
-    }
     int rank = device_rank(root);
     for (xmlNode *c = vh_xml_child(dd->devices, NULL); c; c = vh_xml_next(c, NULL)) {
         int r = device_rank(c);
@@ -420,6 +521,10 @@ xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block,
         offset = span->start == span->end ? span->end : insertion_point(dd, span->end);
         copy = new_dom_node(dd, block, offset);
         xmlAddNextSibling(after, copy);
+    } else if (dd->new_devices_indent) {
+        offset = dd->new_devices_at;
+        copy = new_dom_node(dd, block, offset);
+        xmlAddChild(dd->devices, copy);
     } else {
         /* first child: on the line after <devices> */
         const XmlSpan *devices = vh_xml_span(dd->spans, dd->devices);

@@ -22,14 +22,15 @@ gboolean domdoc_changed(const DomDoc *dd);
 /* The edited document's bytes (the original when nothing changed). */
 char *domdoc_render(const DomDoc *dd, gsize *len);
 
-typedef enum { MACHINE_I440FX, MACHINE_Q35 } MachineKind;
-MachineKind domdoc_machine(const DomDoc *dd);
-
 /* "disk 'vda' (line 23)": how messages name a device element. */
 char *domdoc_describe(xmlNode *device);
 
-/* The guest PCI address of a device element (its direct <address type='pci'>). */
-gboolean domdoc_guest_address(xmlNode *device, PciAddr *addr, gboolean *present, GError **error);
+/* The PCI address attributes of <address> element A (absent ones are 0),
+ * and whether it says multifunction='on' (MULTIFUNCTION may be NULL); on
+ * a bad value, nodedev_read_address()'s message naming WHAT. */
+gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *multifunction, const char *what,
+                                 GError **error);
+
 
 /* The host device a <hostdev> / <interface type='hostdev'> points at, as a
  * model holding just the source, or NULL for other elements (and SCSI). */
@@ -40,7 +41,9 @@ gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b);
  * indentation) as a child of <devices>, where libvirt's own order puts an
  * element named like BLOCK's root: after its last sibling of that name, else
  * before the first element libvirt writes after it. BLOCK is copied into the
- * DOM so later queries see it; the new node is returned. */
+ * DOM so later queries see it; the new node is returned. A domain without
+ * <devices> (or with an empty <devices/>) gets one, placed and indented
+ * where libvirt writes it (after <os>, <features>, <on_crash>, <pm>, ...). */
 xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block, GError **error);
 /* The original bytes of an element parsed from the input. */
 char *domdoc_element_text(const DomDoc *dd, xmlNode *node);

@@ -1,5 +1,7 @@
 #include "inventory.h"
 
+#include "domindex.h"
+
 #include <string.h>
 
 #include "domxml.h"
@@ -135,7 +137,7 @@ static const char *copy_element(const char *p, const char *limit, const char *na
 }
 
 /* A domain's <hostdev> and <interface type='hostdev'> elements as children
- * of one <devices>, cut out of the text libvirt formatted, or NULL when the
+ * of one <domain><devices>, cut out of the text libvirt formatted, or NULL when the
  * text is not plain enough to cut safely (then the whole document is
  * parsed). A definition with hundreds of other devices costs a parse of a
  * few elements instead of the whole document: most of list's own time on a
@@ -148,7 +150,7 @@ static xmlDoc *hostdev_fragments_parse(const char *xml, const char *what)
     const char *limit = start ? strstr(start, "</devices>") : NULL;
     if (limit == NULL || g_strstr_len(start, limit - start, "<!") || strstr(limit + 1, "<devices>"))
         return NULL;
-    g_autoptr(GString) out = g_string_new("<devices>");
+    g_autoptr(GString) out = g_string_new("<domain><devices>");
     for (const char *p = start + 9; p && (p = memchr(p, '<', (gsize)(limit - p)));) {
         gboolean hostdev = strncmp(p, "<hostdev", 8) == 0 && (p[8] == ' ' || p[8] == '>');
         gboolean iface = !hostdev && strncmp(p, "<interface ", 11) == 0;
@@ -164,7 +166,7 @@ static xmlDoc *hostdev_fragments_parse(const char *xml, const char *what)
             p++;
         }
     }
-    g_string_append(out, "</devices>");
+    g_string_append(out, "</devices></domain>");
     return vh_xml_parse(out->str, out->len, what, NULL);
 }
 
@@ -180,10 +182,12 @@ static gboolean record_sources(Inventory *inv, const char *name, const char *uui
     g_autoptr(xmlDoc) doc = hostdev_fragments_parse(xml, what);
     if (doc == NULL && !(doc = vh_xml_parse(xml, strlen(xml), what, error)))
         return FALSE;
-    xmlNode *root = xmlDocGetRootElement(doc);
-    xmlNode *devices = vh_xml_is(root, "devices") ? root : vh_xml_child(root, "devices");
-    VH_XML_FOREACH_CHILD(d, devices, NULL) {
-        g_autoptr(Nodedev) src = domdoc_hostdev_source(d, NULL);
+    /* the domain index reads the sources, as for every other reader */
+    g_autoptr(DomIndex) index = domindex_build(doc);
+    for (guint i = 0; i < domindex_count(index); i++) {
+        const DomEntry *e = domindex_entry(index, i);
+        const Nodedev *src = e->source;
+        xmlNode *d = e->node;
         if (src == NULL)
             continue;
         g_autoptr(GPtrArray) keys = source_keys(src);

@@ -165,6 +165,19 @@ gboolean pci_addr_parse_nodedev_name(const char *name, PciAddr *addr, GError **e
     return pci_addr_range_error(name, addr, error);
 }
 
+/* g_ascii_(x)digit_value() without a call per character: every address
+ * attribute of every document comes through here */
+static inline int digit_value(char c, guint base)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 static gboolean parse_unsigned(const char *text, const char *what, guint max, gboolean hex_only_with_prefix,
                                guint *value, GError **error)
 {
@@ -176,8 +189,11 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty value", what);
         return FALSE;
     }
-    g_autofree char *t = shown(text);
+    /* the quoted value only for a message: this runs for every address
+     * attribute of every document */
+    g_autofree char *t = NULL;
     if (*text == '-') {
+        t = shown(text);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, t);
         return FALSE;
     }
@@ -186,12 +202,14 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
         digits = text + 2;
     }
     if (*digits == '\0') {
+        t = shown(text);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, t);
         return FALSE;
     }
     for (const char *s = digits; *s; s++) {
-        int d = base == 16 ? g_ascii_xdigit_value(*s) : g_ascii_digit_value(*s);
+        int d = digit_value(*s, base);
         if (d < 0) {
+            t = shown(text);
             if (base == 10 && hex_only_with_prefix && g_ascii_isxdigit(*s))
                 g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
                             "%s '%s' is not a decimal number (write hex as 0x%s)", what, t, t);
@@ -206,6 +224,7 @@ static gboolean parse_unsigned(const char *text, const char *what, guint max, gb
             v = G_MAXUINT;
     }
     if (v > max) {
+        t = shown(text);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
                     "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, t, max, max);
         return FALSE;

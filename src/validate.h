@@ -14,8 +14,11 @@ xmlDoc *validate_block(const char *text, GError **error);
 gboolean validate_domain_schema(xmlDoc *doc, const char *what, GError **error);
 char *validate_libvirt_schema_path(void);
 
-/* Checks libvirt's schema cannot express: duplicate host sources, two
- * devices at one guest PCI address, a multifunction slot without function 0
- * (or without multifunction='on' on it). Returns the problems found, each a
- * sentence naming the devices; empty when the domain is fine. */
+/* Checks libvirt's schema cannot express, read from the domain index
+ * (domindex_problems()): duplicate host sources, two devices at one
+ * assigned guest PCI address, unreadable addresses and sources. Nothing
+ * libvirt accepts is a problem: an empty or zpci-only address is
+ * "unassigned", a console mirroring serial 0 no device, and function 0 of a
+ * shared slot needs no multifunction='on' (libvirt sets it). Returns the
+ * problems found, each a sentence naming the devices; empty when fine. */
 GPtrArray *validate_domain_semantics(DomDoc *dd);

@@ -153,7 +153,7 @@ static void round_trip_file(const char *path, RoundTripStats *stats)
     GuestPlacement none = { GUEST_NONE, { 0 } };
     g_autoptr(GPtrArray) devices = probe_devices();
     g_autoptr(GString) notes = g_string_new(NULL);
-    if (!domedit_add(dd, devices, &opts, &none, FALSE, notes, NULL, &error)) {
+    if (!domedit_add(dd, devices, &opts, &none, FALSE, FALSE, notes, NULL, &error)) {
         /* refusing a document that is already wrong is right; crashing or
          * blaming the edit is not */
         g_assert_error(error, VH_ERROR, VH_ERROR_INPUT);
@@ -168,7 +168,7 @@ static void round_trip_file(const char *path, RoundTripStats *stats)
 
     g_autoptr(DomDoc) again = domdoc_parse(added, added_len, path, &error);
     g_assert_no_error(error);
-    g_assert_true(domedit_remove(again, &(RemoveMatch){ .devices = devices }, notes, NULL, &error));
+    g_assert_true(domedit_remove(again, &(RemoveMatch){ .devices = devices }, FALSE, notes, NULL, &error));
     g_assert_no_error(error);
     gsize back_len;
     g_autofree char *back = domdoc_render(again, &back_len);
@@ -179,7 +179,7 @@ static void round_trip_file(const char *path, RoundTripStats *stats)
     /* automatic pinning works on every machine type and keeps it valid */
     g_autoptr(DomDoc) pinned = domdoc_parse(data, len, path, &error);
     GuestPlacement automatic = { GUEST_AUTO, { 0 } };
-    g_assert_true(domedit_add(pinned, devices, &opts, &automatic, FALSE, notes, NULL, &error));
+    g_assert_true(domedit_add(pinned, devices, &opts, &automatic, FALSE, FALSE, notes, NULL, &error));
     g_assert_no_error(error);
 }
 

@@ -498,6 +498,54 @@ static void test_live_needs_running(void)
     scratch_undefine(&sc);
 }
 
+/* --guest-address auto on the domain index fixtures (offline, a host
+ * address no device has): libvirt defines each result with
+ * VIR_DOMAIN_DEFINE_VALIDATE and keeps the address we wrote. */
+static void test_index_placements(void)
+{
+    if (!need_daemon())
+        return;
+    static const char *const fixtures[] = {
+        "q35-virtinstall", "q35-one-device", "no-devices", "i440fx-full-bridge", "i440fx-full",
+        "multifunction-unmarked",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+        g_autofree char *rel = g_strdup_printf("domain/index/%s.xml", fixtures[i]);
+        g_autofree char *path = test_copy_to_tmp(rel, "index-in.xml");
+        g_autoptr(CmdResult) r = cmd_run(NULL, NULL, "add", "--file", path, "0000:7f:00.0", "--guest-address", "auto",
+                                         NULL);
+        cmd_assert_exit(r, 0);
+        /* what the edit wrote: the last guest address of the document */
+        const char *hostdev = strstr(r->out, "bus='0x7f' slot='0x00' function='0x0'/>");
+        g_assert_nonnull(hostdev);
+        const char *guest = strstr(hostdev, "<address type='pci'");
+        g_assert_nonnull(guest);
+        g_autofree char *wanted = g_strndup(guest, (gsize)(strchr(guest, '>') - guest + 1));
+        /* a name of this run's own, and the qemu domain type (no KVM needed) */
+        g_autofree char *name = g_strdup_printf("vh-test-%d-%u", (int)getpid(), ++domain_serial);
+        GRegex *re = g_regex_new("<name>[^<]*</name>", 0, 0, NULL);
+        g_autofree char *named = g_regex_replace_literal(re, r->out, -1, 0, "<name>%NAME%</name>", G_REGEX_MATCH_DEFAULT,
+                                                         NULL);
+        g_regex_unref(re);
+        g_auto(GStrv) parts = g_strsplit(named, "%NAME%", 2);
+        g_autofree char *joined = g_strjoinv(name, parts);
+        g_auto(GStrv) typed = g_strsplit(joined, "type='kvm'>", 2);
+        g_autofree char *doc = g_strjoinv("type='qemu'>", typed);
+        g_auto(GStrv) typed2 = g_strsplit(doc, "type=\"kvm\">", 2);
+        g_autofree char *final = g_strjoinv("type=\"qemu\">", typed2);
+        g_autofree char *out_path = g_build_filename(test_tmpdir(), "index-out.xml", NULL);
+        g_assert_true(g_file_set_contents(out_path, final, -1, NULL));
+        g_autofree char *defined = virsh("define", "--validate", out_path, NULL);
+        if (defined == NULL)
+            g_error("%s: libvirt refused the result", fixtures[i]);
+        g_autofree char *dump = virsh("dumpxml", "--inactive", name, NULL);
+        g_autofree char *gone = virsh("undefine", name, NULL);
+        g_assert_nonnull(dump);
+        if (strstr(dump, wanted) == NULL)
+            g_error("%s: libvirt did not keep %s", fixtures[i], wanted);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -515,6 +563,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/define-refused", test_define_refused);
     g_test_add_func("/daemon/concurrent-edit", test_concurrent_edit);
     g_test_add_func("/daemon/live-needs-running", test_live_needs_running);
+    g_test_add_func("/daemon/index-placements", test_index_placements);
     int rc = g_test_run();
     stop_daemon();
     g_free(real_device);

@@ -169,7 +169,7 @@ static void check_edit(const char *xml, const char *device, const char *guest, g
     GuestPlacement placement;
     g_assert_true(guest_placement_parse(guest, &placement, NULL));
     g_autoptr(GString) notes = g_string_new(NULL);
-    g_assert_true(domedit_add(dd, devices, &opts, &placement, FALSE, notes, NULL, &error));
+    g_assert_true(domedit_add(dd, devices, &opts, &placement, FALSE, FALSE, notes, NULL, &error));
     g_assert_no_error(error);
     gsize out_len;
     g_autofree char *out = domdoc_render(dd, &out_len);
@@ -180,7 +180,7 @@ static void check_edit(const char *xml, const char *device, const char *guest, g
     g_assert_no_error(error);
     g_autoptr(GPtrArray) problems = validate_domain_semantics(added);
     g_assert_cmpuint(problems->len, ==, 0);
-    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, FALSE }, notes, NULL, &error));
+    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, FALSE }, FALSE, notes, NULL, &error));
     gsize back_len;
     g_autofree char *back = domdoc_render(added, &back_len);
     if (round_trip) {
@@ -248,12 +248,12 @@ static void test_adjacent_removals(void)
     hostdev_opts_init(&opts);
     GuestPlacement placement = { GUEST_AUTO, { 0 } };
     g_autoptr(GString) notes = g_string_new(NULL);
-    g_assert_true(domedit_add(dd, devices, &opts, &placement, TRUE, notes, NULL, &error));
+    g_assert_true(domedit_add(dd, devices, &opts, &placement, TRUE, FALSE, notes, NULL, &error));
     gsize out_len;
     g_autofree char *out = domdoc_render(dd, &out_len);
     g_autoptr(DomDoc) added = domdoc_parse(out, out_len, "added", &error);
     g_assert_no_error(error);
-    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, TRUE }, notes, NULL, &error));
+    g_assert_true(domedit_remove(added, &(RemoveMatch){ devices, NULL, NULL, TRUE }, FALSE, notes, NULL, &error));
     gsize back_len;
     g_autofree char *back = domdoc_render(added, &back_len);
     g_assert_cmpstr(back, ==, xml);
@@ -268,7 +268,7 @@ static void test_adjacent_removals(void)
     g_autoptr(GPtrArray) usb = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
     g_ptr_array_add(usb, nodedev_from_spec("usb:0001:0002", NULL));
     g_ptr_array_add(usb, nodedev_from_spec("usb:0001:0003", NULL));
-    g_assert_true(domedit_remove(two, &(RemoveMatch){ usb, NULL, NULL, FALSE }, notes, NULL, &error));
+    g_assert_true(domedit_remove(two, &(RemoveMatch){ usb, NULL, NULL, FALSE }, FALSE, notes, NULL, &error));
     g_autofree char *none = domdoc_render(two, &back_len);
     g_assert_cmpstr(none, ==, "<domain type='kvm'>\r\n  <devices>\r\n  </devices>\r\n</domain>\r\n");
 }
