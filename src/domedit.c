@@ -38,10 +38,12 @@ GPtrArray *hostdev_groups(GPtrArray *devices, gboolean all_functions)
     for (guint i = 0; i < devices->len; i++) {
         Nodedev *dev = devices->pdata[i];
         GPtrArray *group = NULL;
-        if (all_functions && dev->kind == NODEDEV_PCI) {
+        /* SR-IOV VFs sharing a host slot are separate devices (each its own
+         * IOMMU group, often for different guests): never one guest slot */
+        if (all_functions && dev->kind == NODEDEV_PCI && !dev->is_vf) {
             for (guint g = 0; g < groups->len && !group; g++) {
                 Nodedev *first = ((GPtrArray *)groups->pdata[g])->pdata[0];
-                if (first->kind == NODEDEV_PCI && pci_addr_same_slot(&first->pci, &dev->pci))
+                if (first->kind == NODEDEV_PCI && !first->is_vf && pci_addr_same_slot(&first->pci, &dev->pci))
                     group = groups->pdata[g];
             }
         }
@@ -111,6 +113,22 @@ static PciAddr group_member_address(const PciAddr *slot, GPtrArray *group, const
     return a;
 }
 
+/* USB devices sit on the guest's USB bus, SCSI devices on a SCSI
+ * controller: neither takes a guest PCI address. */
+static gboolean takes_pci_guest(const Nodedev *dev)
+{
+    return dev->kind != NODEDEV_USB && !dev->is_scsi;
+}
+
+static gboolean check_pci_guest(const Nodedev *dev, GError **error)
+{
+    if (takes_pci_guest(dev))
+        return TRUE;
+    g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; %s devices take none",
+                dev->kind == NODEDEV_USB ? "USB" : "SCSI");
+    return FALSE;
+}
+
 static gboolean check_explicit(const GuestPlacement *placement, GPtrArray *groups, GError **error)
 {
     if (placement->mode != GUEST_EXPLICIT)
@@ -122,10 +140,8 @@ static gboolean check_explicit(const GuestPlacement *placement, GPtrArray *group
         return FALSE;
     }
     GPtrArray *group = groups->pdata[0];
-    if (((Nodedev *)group->pdata[0])->kind == NODEDEV_USB) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; USB devices take none");
+    if (!check_pci_guest(group->pdata[0], error))
         return FALSE;
-    }
     if (group->len > 1 && placement->addr.function != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "--guest-address with --all-functions names the slot: use function 0, not %u "
@@ -379,15 +395,12 @@ static gboolean check_not_present(DomDoc *dd, DomIndex *idx, GPtrArray *devices,
 static gboolean place_group(DomDoc *dd, DomIndex *idx, GPtrArray *group, GuestMode *mode, PciAddr *slot,
                             GString *notes, GError **error)
 {
-    gboolean usb = ((Nodedev *)group->pdata[0])->kind == NODEDEV_USB;
-    if (*mode == GUEST_EXPLICIT && usb) {
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--guest-address is a PCI address; USB devices take none");
+    if (*mode == GUEST_EXPLICIT && !check_pci_guest(group->pdata[0], error))
         return FALSE;
-    }
     if (*mode != GUEST_AUTO)
         return TRUE;
-    if (usb) {
-        *mode = GUEST_NONE; /* USB devices sit on the guest's USB bus */
+    if (!takes_pci_guest(group->pdata[0])) {
+        *mode = GUEST_NONE; /* on the guest's USB bus or SCSI controller */
         return TRUE;
     }
     if (!allocate_slot(dd, idx, slot, notes, error))

@@ -266,8 +266,13 @@ Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
     } else {
         return NULL;
     }
+    if (vh_xml_prop_is(device, "mode", "capabilities"))
+        return NULL;
+    /* a SCSI device on a host adapter (not iSCSI, which names no host device) */
+    if (g_strcmp0(type, "scsi") == 0)
+        return nodedev_scsi_source(device);
     gboolean subsystem = g_strcmp0(type, "pci") == 0 || g_strcmp0(type, "usb") == 0 || g_strcmp0(type, "mdev") == 0;
-    if (!subsystem || vh_xml_prop_is(device, "mode", "capabilities"))
+    if (!subsystem)
         return NULL;
     xmlNode *source = vh_xml_child(device, "source");
     if (source == NULL) {
@@ -333,7 +338,7 @@ gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b)
     case NODEDEV_MDEV:
         return a->uuid && b->uuid && g_ascii_strcasecmp(a->uuid, b->uuid) == 0;
     case NODEDEV_OTHER:
-        break;
+        return nodedev_same_scsi(a, b);
     }
     return FALSE;
 }

@@ -243,6 +243,13 @@ static void test_vf_pool_slots(void)
     cmd_assert_exit(two, 0);
     g_assert_cmpuint(test_count(two->out, "\n+    <hostdev "), ==, 2);
     cmd_assert_lacks(two->out, "multifunction");
+    /* named, with --all-functions: still a slot each */
+    g_autoptr(CmdResult) named = vh("add", "guest", "05:10.0", "05:10.4", "--all-functions", "--guest-address", "auto",
+                                    "--dry-run", NULL);
+    cmd_assert_exit(named, 0);
+    cmd_assert_lacks(named->out, "multifunction");
+    cmd_assert_contains(named->out, "<address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>");
+    cmd_assert_contains(named->out, "<address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>");
 }
 
 /* A node device whose XML says function 50: its name's address, with one

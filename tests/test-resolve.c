@@ -113,6 +113,25 @@ static void test_scsi_block(void)
     g_autoptr(CmdResult) valid = cmd_run(NULL, NULL, "validate", "--file", file, NULL);
     cmd_assert_exit(valid, 0);
 
+    /* the same SCSI device twice: refused (libvirt says "Hostdev already
+     * exists"), the file unchanged; a guest PCI address is a usage error */
+    g_autoptr(CmdResult) again = vh("add", "--file", file, "--in-place", "scsi_2_0_1_3", NULL);
+    cmd_assert_error(again, 1, "already has scsi 2:0:1:3", NULL);
+    g_autofree char *fresh = test_copy_to_tmp("domain/guest-q35.xml", "scsi-pinned.xml");
+    g_autofree char *fresh_before = read_file(fresh);
+    g_autoptr(CmdResult) pinned = vh("add", "--file", fresh, "--in-place", "scsi_2_0_1_3",
+                                     "--guest-address", "00:10.0", NULL);
+    cmd_assert_error(pinned, 2, "SCSI devices take none", NULL);
+    g_autofree char *fresh_after = read_file(fresh);
+    g_assert_cmpstr(fresh_after, ==, fresh_before);
+    g_autofree char *unchanged = read_file(file);
+    g_assert_cmpstr(unchanged, ==, after);
+    /* and removing it by its device takes it out again */
+    g_autoptr(CmdResult) removed = vh("remove", "--file", file, "--in-place", "scsi_2_0_1_3", NULL);
+    cmd_assert_exit(removed, 0);
+    g_autofree char *gone = read_file(file);
+    g_assert_null(strstr(gone, "scsi_host2"));
+
     /* libvirt itself (define with VIR_DOMAIN_DEFINE_VALIDATE) takes the SCSI
      * block and a USB source with ids and bus.device together */
     g_autoptr(CmdResult) define = vh("add", "lab", "scsi_2_0_1_3", "usb_1_4", NULL);
