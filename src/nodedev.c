@@ -522,10 +522,11 @@ static gboolean single_device_text(const char *text, gsize *start, gsize *end)
     if (e - s < sizeof(open) + sizeof(close) - 2 || memcmp(text + s, open, sizeof(open) - 1) != 0 ||
         memcmp(text + e - (sizeof(close) - 1), close, sizeof(close) - 1) != 0)
         return FALSE;
-    const char *body = text + s + sizeof(open) - 1;
-    gsize body_len = e - s - (sizeof(open) - 1);
-    if (memmem(body, body_len, "<device>", 8) || memmem(body, body_len, "<device ", 8))
-        return FALSE;
+    /* (the text ends with "</device>", which holds no "<device") */
+    for (const char *p = strstr(text + s + 1, "<device"); p; p = strstr(p + 1, "<device")) {
+        if (p[7] == '>' || g_ascii_isspace(p[7]))
+            return FALSE;
+    }
     *start = s;
     *end = e;
     return TRUE;
