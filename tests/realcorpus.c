@@ -413,15 +413,21 @@ static char *judge_place(const RcPci *g, RcFamily family, GArray *in, GArray *ou
     if (g->bus == 0 && g->slot == 0)
         return *klass = "00:00", g_strdup_printf("guest address %02x:%02x.%x", g->bus, g->slot, g->function);
     if (family == RC_FAM_Q35 || family == RC_FAM_VIRT) {
-        if (!added && (c == NULL || strcmp(c->model, "pcie-root-port") != 0))
-            return *klass = "not-a-port", g_strdup_printf("bus 0x%02x is %s, not a pcie-root-port", g->bus, model);
+        /* a port: an existing root port, or one the edit added (a root port
+         * or a switch's downstream port) */
+        gboolean port = c && (strcmp(c->model, "pcie-root-port") == 0 ||
+                              (added && strcmp(c->model, "pcie-switch-downstream-port") == 0));
+        if (!port)
+            return *klass = "not-a-port", g_strdup_printf("bus 0x%02x is %s%s, not a pcie-root-port", g->bus,
+                                                          added ? "an added " : "", model);
         if (g->slot != 0)
             return *klass = "port-slot", g_strdup_printf("slot 0x%02x behind a port (only 0 exists)", g->slot);
     } else if (family == RC_FAM_I440FX) {
         if (g->bus == 0 && g->slot < 3)
             return *klass = "bus0-slot<3", g_strdup_printf("guest slot 00:%02x", g->slot);
-        if (g->bus != 0 && !added && (c == NULL || strcmp(c->model, "pci-bridge") != 0))
-            return *klass = "not-a-bridge", g_strdup_printf("bus 0x%02x is %s, not a pci-bridge", g->bus, model);
+        if (g->bus != 0 && (c == NULL || strcmp(c->model, "pci-bridge") != 0))
+            return *klass = "not-a-bridge", g_strdup_printf("bus 0x%02x is %s%s, not a pci-bridge", g->bus,
+                                                            added ? "an added " : "", model);
         if (g->bus != 0 && g->slot == 0)
             return *klass = "bridge-slot0", g_strdup("slot 0 of a pci-bridge (reserved)");
     }

@@ -70,9 +70,9 @@ GPtrArray *rc_device_elements(xmlDoc *doc, const char *name);
 /* NULL when the guest addresses an add wrote into OUT (from IN) for the
  * device at host 0000:BUS:00 with FUNCTIONS functions are ones libvirt keeps
  * as written, by FAMILY's rule: never 00:00; q35/virt: slot 0 behind a
- * pcie-root-port (by its resolved index) or a controller the edit added;
- * i440fx: bus 0 from slot 3, or a pci-bridge's bus (slot >= 1), or an added
- * controller's; no other device at that address; all functions in one slot,
+ * pcie-root-port (by its resolved index; existing or added) or a switch
+ * downstream port the edit added; i440fx: bus 0 from slot 3, or a
+ * pci-bridge's bus (existing or added, slot >= 1); no other device at that address; all functions in one slot,
  * function 0 with multifunction='on'. Else why not, its class in *KLASS. */
 char *rc_judge_pins(xmlDoc *in, xmlDoc *out, RcFamily family, guint bus, guint functions, const char **klass);
 

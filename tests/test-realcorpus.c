@@ -47,6 +47,7 @@ static char *skip_reason;
 static char *vi_note;
 static GString *summary;
 static double run_seconds;
+static GString *missed; /* the measures of the running case that missed */
 
 /* ---- running the binary ---- */
 
@@ -171,10 +172,25 @@ static void report(const char *measure, const char *figure, GPtrArray *offenders
     g_hash_table_iter_init(&it, classes);
     while (g_hash_table_iter_next(&it, &key, &value))
         note("  class %s: %u", (char *)key, GPOINTER_TO_UINT(value));
-    for (guint i = 0; i < offenders->len && i < SHOW; i++)
-        note("  %s", (char *)offenders->pdata[i]);
+    /* the first SHOW in the log, every one in the summary file */
+    for (guint i = 0; i < offenders->len; i++) {
+        if (i < SHOW)
+            g_test_message("  %s", (char *)offenders->pdata[i]);
+        g_string_append_printf(summary, "  %s\n", (char *)offenders->pdata[i]);
+    }
     if (fail)
-        g_test_fail_printf("%s: %s", measure, figure);
+        g_string_append_printf(missed, "%s%s: %s", missed->len ? "; " : "", measure, figure);
+}
+
+/* Each case: its measures, then one verdict (GLib takes one failure message). */
+static void run_case(gconstpointer data)
+{
+    void (*measure)(void) = (void (*)(void))data;
+    missed = g_string_new(NULL);
+    measure();
+    if (missed->len)
+        g_test_fail_printf("%s", missed->str);
+    g_string_free(missed, TRUE);
 }
 
 static gboolean skipped(void)
@@ -210,7 +226,7 @@ static void test_corpus_size(void)
              fam[f][RC_REFUSED], fam[f][RC_UNJUDGED]);
     note("run: %u documents, 5 spawns each at most, %.1f s", docs->len, run_seconds);
     if (vi_note)
-        g_test_fail_printf("virt-install domains: %s", vi_note);
+        g_string_append_printf(missed, "virt-install domains: %s", vi_note);
     g_assert_cmpuint(n[RC_ACCEPTED] + n[RC_REFUSED], >=, 1600);
     g_assert_cmpuint(n[RC_REFUSED], >=, 100);
     g_assert_cmpuint(vi, >=, 40);
@@ -236,6 +252,25 @@ static void test_crashes(void)
     }
     g_autofree char *fig = g_strdup_printf("%u crashes in %u runs", bad->len, spawns);
     report("crashes (signal or sanitizer)", fig, bad, bad->len > 0);
+}
+
+/* A refusal's class: the family and what the message blames. */
+static char *refusal_class(const Job *j, const Run *r)
+{
+    static const char *const reasons[][2] = {
+        { "no free slot", "no-free-slot" },
+        { "no <devices>", "no-devices" },
+        { "used twice", "input-invalid:used-twice" },
+        { "lacks multifunction", "input-invalid:multifunction" },
+        { "already invalid", "input-invalid:other" },
+    };
+    const char *why = "other";
+    for (guint i = 0; i < G_N_ELEMENTS(reasons); i++)
+        if (strstr(r->err, reasons[i][0])) {
+            why = reasons[i][1];
+            break;
+        }
+    return g_strdup_printf("%s:%s", rc_family_name(j->doc->family), why);
 }
 
 /* Does a refusal say why the machine cannot take the device? */
@@ -268,13 +303,14 @@ static void test_add_refusals(void)
                 continue;
             any = TRUE;
             g_autofree char *line = first_line(r->err);
+            g_autofree char *klass = refusal_class(j, r);
             if (strict)
-                offend(x86, rc_family_name(j->doc->family), j, "%s: exit %d: %s", k ? "gpu" : "nvme", r->rc, line);
+                offend(x86, klass, j, "%s: exit %d: %s", k ? "gpu" : "nvme", r->rc, line);
             else {
                 gboolean why = says_why(j, r);
                 mute += !why;
-                offend(other, why ? rc_family_name(j->doc->family) : "no-reason", j, "%s: exit %d: %s",
-                       k ? "gpu" : "nvme", r->rc, line);
+                g_autofree char *k2 = g_strconcat(why ? "" : "no-reason:", klass, NULL);
+                offend(other, k2, j, "%s: exit %d: %s", k ? "gpu" : "nvme", r->rc, line);
             }
         }
         refused_x86 += strict && any;
@@ -441,18 +477,23 @@ static void write_summary(void)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    /* every measure runs and reports, also after one missed (GLib stops at
+     * the first failed case without --keep-going) */
+    char **args = g_new0(char *, argc + 2);
+    memcpy(args, argv, argc * sizeof *argv);
+    args[argc++] = (char *)"--keep-going";
+    g_test_init(&argc, &args, NULL);
     summary = g_string_new(NULL);
     docs = rc_corpus_load(&skip_reason, &vi_note);
     if (docs)
         run_all();
-    g_test_add_func("/realcorpus/corpus", test_corpus_size);
-    g_test_add_func("/realcorpus/crashes", test_crashes);
-    g_test_add_func("/realcorpus/add-refusals", test_add_refusals);
-    g_test_add_func("/realcorpus/pins", test_pins);
-    g_test_add_func("/realcorpus/valid-in-valid-out", test_valid_out);
-    g_test_add_func("/realcorpus/add-remove-exact", test_add_remove_exact);
-    g_test_add_func("/realcorpus/validate", test_validate);
+    g_test_add_data_func("/realcorpus/corpus", (gconstpointer)test_corpus_size, run_case);
+    g_test_add_data_func("/realcorpus/crashes", (gconstpointer)test_crashes, run_case);
+    g_test_add_data_func("/realcorpus/add-refusals", (gconstpointer)test_add_refusals, run_case);
+    g_test_add_data_func("/realcorpus/pins", (gconstpointer)test_pins, run_case);
+    g_test_add_data_func("/realcorpus/valid-in-valid-out", (gconstpointer)test_valid_out, run_case);
+    g_test_add_data_func("/realcorpus/add-remove-exact", (gconstpointer)test_add_remove_exact, run_case);
+    g_test_add_data_func("/realcorpus/validate", (gconstpointer)test_validate, run_case);
     int rc = g_test_run();
     write_summary();
     return rc;
