@@ -564,10 +564,14 @@ static void corpus_define_result(CorpusTally *t, const RcDoc *d, const char *nam
     corpus_undefine(name);
     g_autoptr(GArray) wrote = corpus_pins(result, bus);
     g_autoptr(GArray) kept = corpus_pins(back, bus);
-    if (corpus_same_pins(wrote, kept))
+    if (corpus_same_pins(wrote, kept)) {
         t->kept++;
-    else
-        g_ptr_array_add(t->offenders, g_strdup_printf("%s: libvirt did not keep the guest address we wrote", d->path));
+        return;
+    }
+    RcPci w = wrote->len ? g_array_index(wrote, RcPci, 0) : (RcPci){ 0 };
+    RcPci k = kept->len ? g_array_index(kept, RcPci, 0) : (RcPci){ 0 };
+    g_ptr_array_add(t->offenders, g_strdup_printf("%s: we wrote %02x:%02x.%x, libvirt keeps %02x:%02x.%x", d->path,
+                                                  w.bus, w.slot, w.function, k.bus, k.slot, k.function));
 }
 
 /* One corpus document: its input must define here (else it is not this
