@@ -481,3 +481,56 @@ char *rc_judge_pins(xmlDoc *in, xmlDoc *out, RcFamily family, guint bus, guint f
     }
     return NULL;
 }
+
+/* ---- for defines on a real libvirtd ---- */
+
+/* TEXT with its domain <name> replaced by NAME and its <uuid> dropped (the
+ * corpus shares UUIDs); NULL when it has no <name>. */
+char *rc_rename_domain(const char *text, const char *name)
+{
+    const char *open = strstr(text, "<name>"), *close = open ? strstr(open, "</name>") : NULL;
+    if (close == NULL)
+        return NULL;
+    GString *s = g_string_new_len(text, open - text);
+    g_string_append_printf(s, "<name>%s", name);
+    const char *rest = close;
+    const char *u = strstr(rest, "<uuid>"), *ue = u ? strstr(u, "</uuid>") : NULL;
+    if (ue) {
+        g_string_append_len(s, rest, u - rest);
+        rest = ue + strlen("</uuid>");
+    }
+    g_string_append(s, rest);
+    return g_string_free(s, FALSE);
+}
+
+/* The guest address of the hostdev whose source is on host bus BUS. */
+GArray *rc_pins_of_bus(const char *xml, guint bus)
+{
+    GArray *pins = g_array_new(FALSE, TRUE, sizeof(RcPci));
+    xmlDoc *doc = xml ? rc_parse(xml, strlen(xml)) : NULL;
+    if (doc == NULL)
+        return pins;
+    g_autoptr(GPtrArray) hostdevs = rc_device_elements(doc, "hostdev");
+    for (guint i = 0; i < hostdevs->len; i++) {
+        RcPci s = rc_source_address(hostdevs->pdata[i]);
+        if (s.present && s.bus == bus) {
+            RcPci g = rc_guest_address(hostdevs->pdata[i]);
+            g_array_append_val(pins, g);
+        }
+    }
+    xmlFreeDoc(doc);
+    return pins;
+}
+
+gboolean rc_same_pins(GArray *a, GArray *b)
+{
+    if (a->len == 0 || a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++) {
+        RcPci *x = &g_array_index(a, RcPci, i), *y = &g_array_index(b, RcPci, i);
+        if (!x->present || x->domain != y->domain || x->bus != y->bus || x->slot != y->slot ||
+            x->function != y->function)
+            return FALSE;
+    }
+    return TRUE;
+}

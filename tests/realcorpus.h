@@ -78,3 +78,12 @@ char *rc_judge_pins(xmlDoc *in, xmlDoc *out, RcFamily family, guint bus, guint f
 
 /* Parse TEXT without network, errors silenced; NULL if not well-formed. */
 xmlDoc *rc_parse(const char *text, gsize len);
+
+/* TEXT with its domain <name> replaced by NAME and its <uuid> dropped (the
+ * corpus shares UUIDs); NULL when it has no <name>. */
+char *rc_rename_domain(const char *text, const char *name);
+/* The guest addresses (RcPci) of the hostdevs whose source is on host bus
+ * BUS, in document order; empty when XML is NULL or not well-formed. */
+GArray *rc_pins_of_bus(const char *xml, guint bus);
+/* Both lists the same, non-empty, every address present. */
+gboolean rc_same_pins(GArray *a, GArray *b);

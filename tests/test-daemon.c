@@ -474,25 +474,6 @@ static void test_live_needs_running(void)
 
 #define CORPUS_TARGET 100
 
-/* TEXT with its domain <name> replaced by NAME and its <uuid> dropped (the
- * corpus shares UUIDs); NULL when it has no <name>. */
-static char *corpus_rename(const char *text, const char *name)
-{
-    const char *open = strstr(text, "<name>"), *close = open ? strstr(open, "</name>") : NULL;
-    if (close == NULL)
-        return NULL;
-    GString *s = g_string_new_len(text, open - text);
-    g_string_append_printf(s, "<name>%s", name);
-    const char *rest = close;
-    const char *u = strstr(rest, "<uuid>"), *ue = u ? strstr(u, "</uuid>") : NULL;
-    if (ue) {
-        g_string_append_len(s, rest, u - rest);
-        rest = ue + strlen("</uuid>");
-    }
-    g_string_append(s, rest);
-    return g_string_free(s, FALSE);
-}
-
 /* virsh define --validate PATH; the error text, NULL when defined. */
 static char *corpus_define(const char *path)
 {
@@ -510,38 +491,6 @@ static void corpus_undefine(const char *name)
 {
     g_autofree char *out = virsh("undefine", name, NULL);
     (void)out;
-}
-
-/* The guest address of the hostdev whose source is on host bus BUS. */
-static GArray *corpus_pins(const char *xml, guint bus)
-{
-    GArray *pins = g_array_new(FALSE, TRUE, sizeof(RcPci));
-    xmlDoc *doc = xml ? rc_parse(xml, strlen(xml)) : NULL;
-    if (doc == NULL)
-        return pins;
-    g_autoptr(GPtrArray) hostdevs = rc_device_elements(doc, "hostdev");
-    for (guint i = 0; i < hostdevs->len; i++) {
-        RcPci s = rc_source_address(hostdevs->pdata[i]);
-        if (s.present && s.bus == bus) {
-            RcPci g = rc_guest_address(hostdevs->pdata[i]);
-            g_array_append_val(pins, g);
-        }
-    }
-    xmlFreeDoc(doc);
-    return pins;
-}
-
-static gboolean corpus_same_pins(GArray *a, GArray *b)
-{
-    if (a->len == 0 || a->len != b->len)
-        return FALSE;
-    for (guint i = 0; i < a->len; i++) {
-        RcPci *x = &g_array_index(a, RcPci, i), *y = &g_array_index(b, RcPci, i);
-        if (!x->present || x->domain != y->domain || x->bus != y->bus || x->slot != y->slot ||
-            x->function != y->function)
-            return FALSE;
-    }
-    return TRUE;
 }
 
 typedef struct {
@@ -562,9 +511,9 @@ static void corpus_define_result(CorpusTally *t, const RcDoc *d, const char *nam
     t->defined++;
     g_autofree char *back = virsh("dumpxml", "--inactive", name, NULL);
     corpus_undefine(name);
-    g_autoptr(GArray) wrote = corpus_pins(result, bus);
-    g_autoptr(GArray) kept = corpus_pins(back, bus);
-    if (corpus_same_pins(wrote, kept)) {
+    g_autoptr(GArray) wrote = rc_pins_of_bus(result, bus);
+    g_autoptr(GArray) kept = rc_pins_of_bus(back, bus);
+    if (rc_same_pins(wrote, kept)) {
         t->kept++;
         return;
     }
@@ -582,7 +531,7 @@ static void corpus_try(CorpusTally *t, const RcDoc *d, const char *const *device
     if (!g_file_get_contents(d->path, &text, NULL, NULL))
         return;
     g_autofree char *name = g_strdup_printf("vhcorp-%d-%u", (int)getpid(), ++domain_serial);
-    g_autofree char *renamed = corpus_rename(text, name);
+    g_autofree char *renamed = rc_rename_domain(text, name);
     if (renamed == NULL)
         return;
     t->tried++;
