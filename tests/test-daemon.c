@@ -5,7 +5,8 @@
  * program creates when missing (root only; otherwise every case skips).
  *
  * SAFETY: these tests only define, edit and undefine inactive domains named
- * vh-test-*; hostdevs are managed='yes' and no domain is ever started, so no
+ * vh-test-* (and vhcorp-*: real-data corpus documents with our add results,
+ * whose hostdev sources are fixtures, not this host's devices); hostdevs are managed='yes' and no domain is ever started, so no
  * host device is ever detached. Nothing here runs detach, reattach, reset or
  * --managed no: those are proven inside the disposable emulated guest. */
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "realcorpus.h"
 #include "testutil.h"
 
 #define URI "qemu:///system"
@@ -179,7 +181,7 @@ static void pick_real_device(void)
     }
 }
 
-/* Domains a crashed earlier run left behind (vh-test-PID-N whose PID is
+/* Domains a crashed earlier run left behind (vh-test-PID-N, vhcorp-PID-N whose PID is
  * gone; a run going on beside this one keeps its own). */
 static void undefine_leftovers(void)
 {
@@ -187,9 +189,10 @@ static void undefine_leftovers(void)
     g_auto(GStrv) lines = g_strsplit(names ? names : "", "\n", -1);
     for (char **l = lines; *l; l++) {
         int pid = 0;
-        if (sscanf(*l, "vh-test-%d-", &pid) == 1 && pid > 0 && (kill(pid, 0) == 0 || errno != ESRCH))
+        if ((sscanf(*l, "vh-test-%d-", &pid) == 1 || sscanf(*l, "vhcorp-%d-", &pid) == 1) && pid > 0 &&
+            (kill(pid, 0) == 0 || errno != ESRCH))
             continue;
-        if (g_str_has_prefix(*l, "vh-test-")) {
+        if (g_str_has_prefix(*l, "vh-test-") || g_str_has_prefix(*l, "vhcorp-")) {
             g_autofree char *out = virsh("undefine", *l, NULL);
             (void)out;
         }
@@ -546,6 +549,127 @@ static void test_index_placements(void)
     }
 }
 
+/* ---- issue 17: add results from the real-data corpus, defined ---- */
+
+#define CORPUS_TARGET 100
+
+/* virsh define --validate PATH; the error text, NULL when defined. */
+static char *corpus_define(const char *path)
+{
+    const char *argv[] = { "virsh", "-q", "-c", URI, "define", "--validate", path, NULL };
+    g_autofree char *out = NULL;
+    char *err = NULL;
+    if (run_argv(argv, &out, &err) == 0) {
+        g_free(err);
+        return NULL;
+    }
+    return err ? g_strstrip(err) : g_strdup("virsh failed");
+}
+
+static void corpus_undefine(const char *name)
+{
+    g_autofree char *out = virsh("undefine", name, NULL);
+    (void)out;
+}
+
+typedef struct {
+    guint tried, input_refused, add_refused, defined, kept;
+    GPtrArray *offenders;
+} CorpusTally;
+
+/* Define RESULT (the add of DEVICE) as NAME, read it back, undefine it. */
+static void corpus_define_result(CorpusTally *t, const RcDoc *d, const char *name, const char *result, guint bus)
+{
+    g_autofree char *path = g_build_filename(test_tmpdir(), "corpus-result.xml", NULL);
+    g_assert_true(g_file_set_contents(path, result, -1, NULL));
+    g_autofree char *err = corpus_define(path);
+    if (err) {
+        g_ptr_array_add(t->offenders, g_strdup_printf("%s: libvirt refused the result: %s", d->path, err));
+        return;
+    }
+    t->defined++;
+    g_autofree char *back = virsh("dumpxml", "--inactive", name, NULL);
+    corpus_undefine(name);
+    g_autoptr(GArray) wrote = rc_pins_of_bus(result, bus);
+    g_autoptr(GArray) kept = rc_pins_of_bus(back, bus);
+    if (rc_same_pins(wrote, kept)) {
+        t->kept++;
+        return;
+    }
+    RcPci w = wrote->len ? g_array_index(wrote, RcPci, 0) : (RcPci){ 0 };
+    RcPci k = kept->len ? g_array_index(kept, RcPci, 0) : (RcPci){ 0 };
+    g_ptr_array_add(t->offenders, g_strdup_printf("%s: we wrote %02x:%02x.%x, libvirt keeps %02x:%02x.%x", d->path,
+                                                  w.bus, w.slot, w.function, k.bus, k.slot, k.function));
+}
+
+/* One corpus document: its input must define here (else it is not this
+ * host's to judge), then each add result. Nothing stays defined. */
+static void corpus_try(CorpusTally *t, const RcDoc *d, const char *const *devices)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(d->path, &text, NULL, NULL))
+        return;
+    g_autofree char *name = g_strdup_printf("vhcorp-%d-%u", (int)getpid(), ++domain_serial);
+    g_autofree char *renamed = rc_rename_domain(text, name);
+    if (renamed == NULL)
+        return;
+    t->tried++;
+    g_autofree char *in = g_build_filename(test_tmpdir(), "corpus-input.xml", NULL);
+    g_assert_true(g_file_set_contents(in, renamed, -1, NULL));
+    g_autofree char *err = corpus_define(in);
+    if (err) {
+        t->input_refused++;
+        return;
+    }
+    corpus_undefine(name);
+    static const guint bus[2] = { 0x6d, 0x6e };
+    for (int k = 0; k < 2; k++) {
+        const char *argv[] = { "add", "--file", in, devices[k], "--guest-address", "auto",
+                               k ? "--all-functions" : NULL, NULL };
+        g_autofree char *out = NULL, *aerr = NULL;
+        if (test_run(argv, NULL, &out, &aerr) != 0) {
+            t->add_refused++;
+            continue;
+        }
+        corpus_define_result(t, d, name, out, bus[k]);
+    }
+}
+
+static void test_corpus_defines(void)
+{
+    if (!need_daemon())
+        return;
+    g_autofree char *skip = NULL, *note = NULL;
+    g_autoptr(GPtrArray) docs = rc_corpus_load(&skip, &note);
+    if (docs == NULL) {
+        g_test_skip(skip);
+        return;
+    }
+    g_autofree char *nvme = test_data_path("realcorpus/pci_0000_6d_00_0.xml");
+    g_autofree char *gpu = test_data_path("realcorpus/pci_0000_6e_00_0.xml");
+    const char *devices[] = { nvme, gpu };
+    CorpusTally t = { .offenders = g_ptr_array_new_with_free_func(g_free) };
+    gint64 start = g_get_monotonic_time();
+    /* virt-install's first, then libvirt's; x86_64 PC machines, accepted */
+    for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < docs->len && t.defined < CORPUS_TARGET + 20; i++) {
+            const RcDoc *d = docs->pdata[i];
+            if (d->virt_install == (pass == 0) && d->verdict == RC_ACCEPTED && d->x86 &&
+                (d->family == RC_FAM_Q35 || d->family == RC_FAM_I440FX))
+                corpus_try(&t, d, devices);
+        }
+    g_test_message("corpus defines: %u inputs tried, %u not definable here, %u adds refused; %u results defined "
+                   "with --validate, %u kept every guest address we wrote (%.1f s)",
+                   t.tried, t.input_refused, t.add_refused, t.defined, t.kept,
+                   (g_get_monotonic_time() - start) / 1e6);
+    for (guint i = 0; i < t.offenders->len && i < 20; i++)
+        g_test_message("  %s", (char *)t.offenders->pdata[i]);
+    guint offenders = t.offenders->len;
+    g_ptr_array_unref(t.offenders);
+    g_assert_cmpuint(offenders, ==, 0);
+    g_assert_cmpuint(t.kept, >=, CORPUS_TARGET);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -564,6 +688,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/concurrent-edit", test_concurrent_edit);
     g_test_add_func("/daemon/live-needs-running", test_live_needs_running);
     g_test_add_func("/daemon/index-placements", test_index_placements);
+    g_test_add_func("/daemon/corpus-defines", test_corpus_defines);
     int rc = g_test_run();
     stop_daemon();
     g_free(real_device);
