@@ -337,24 +337,58 @@ static gboolean allocate_i440fx(DomDoc *dd, DomIndex *idx, PciAddr *slot, GStrin
         if (c && c->pci_model == PCI_MODEL_PCI_BRIDGE && free_slot_on(idx, i, 1, slot))
             return TRUE;
     }
+    /* a new pci-bridge: at 00:02.0 unless the video takes it, else on a
+     * pci-expander-bus, whose bus takes bridges (not hot-pluggable
+     * endpoints, so libvirt puts none there itself) */
     PciAddr bridge_at = { 0, 0, 2, 0 };
     guint index;
-    if (domindex_slot_used(idx, &bridge_at) || video_wants_slot2(idx)) {
+    gboolean found = !domindex_slot_used(idx, &bridge_at) && !video_wants_slot2(idx);
+    for (guint i = 1; !found && i <= PCI_BUS_MAX; i++) {
+        const DomEntry *c = domindex_controller(idx, i);
+        found = c && c->pci_model == PCI_MODEL_PCI_EXPANDER_BUS && free_slot_on(idx, i, 1, &bridge_at);
+    }
+    if (!found) {
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                    "%s: no free guest PCI slot: bus 0 and every pci-bridge are full, and bus 0 has no slot left "
-                    "for a new pci-bridge", domdoc_what(dd));
+                    "%s: no free guest PCI slot: bus 0 and every pci-bridge are full, and no slot is left for a "
+                    "new pci-bridge (libvirt cannot place one either)", domdoc_what(dd));
         return FALSE;
     }
     if (!new_controller_index(dd, idx, "pci-bridge", &index, error) ||
         !insert_controller(dd, idx, "pci-bridge", index, &bridge_at, error))
         return FALSE;
-    g_string_append_printf(notes, "added a pci-bridge controller, index %u, at guest address 0000:00:02.0\n", index);
+    g_autofree char *at = pci_addr_format(&bridge_at, PCI_FORMAT_PCI);
+    g_string_append_printf(notes, "added a pci-bridge controller, index %u, at guest address %s\n", index, at);
     *slot = (PciAddr){ 0, index, 1, 0 };
     return TRUE;
 }
 
-/* libvirt's placement per machine family; the families we do not place
- * are refused, never given a made-up address. */
+/* pseries (its PHBs), s390 (zPCI) and the other machines libvirt gives a
+ * PCI bus: the first free slot of a pci-root bus from slot 1 (libvirt's
+ * first there), the default one (index 0) first, then pci-bridges. */
+static gboolean allocate_pci_root(DomDoc *dd, DomIndex *idx, PciAddr *slot, GError **error)
+{
+    if (!domindex_has_pci(idx)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "%s: machine '%s' has no PCI bus (libvirt gives this board none): a PCI host device cannot be "
+                    "added", domdoc_what(dd), domindex_machine_name(idx));
+        return FALSE;
+    }
+    static const PciModel order[] = { PCI_MODEL_PCI_ROOT, PCI_MODEL_PCI_BRIDGE };
+    for (guint pass = 0; pass < G_N_ELEMENTS(order); pass++) {
+        for (guint bus = 0; bus <= PCI_BUS_MAX; bus++) {
+            const DomEntry *c = domindex_controller(idx, bus);
+            /* bus 0 is the implicit root when no controller names it */
+            PciModel model = c ? c->pci_model : bus == 0 ? PCI_MODEL_PCI_ROOT : PCI_MODEL_NONE;
+            if (model == order[pass] && free_slot_on(idx, bus, 1, slot))
+                return TRUE;
+        }
+    }
+    g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s: no free guest PCI slot on machine '%s'", domdoc_what(dd),
+                domindex_machine_name(idx));
+    return FALSE;
+}
+
+/* libvirt's placement per machine family. */
 static gboolean allocate_slot(DomDoc *dd, DomIndex *idx, PciAddr *slot, GString *notes, GError **error)
 {
     switch (domindex_machine(idx)) {
@@ -368,11 +402,7 @@ static gboolean allocate_slot(DomDoc *dd, DomIndex *idx, PciAddr *slot, GString 
     case MACHINE_OTHER:
         break;
     }
-    g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                "%s: --guest-address auto does not place devices on machine '%s' (only i440fx, q35 and Arm/RISC-V "
-                "virt); give --guest-address ADDR, or none to let libvirt choose", domdoc_what(dd),
-                domindex_machine_name(idx));
-    return FALSE;
+    return allocate_pci_root(dd, idx, slot, error);
 }
 
 /* Each device not held by the domain already. */

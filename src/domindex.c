@@ -10,6 +10,7 @@
 struct DomIndex {
     MachineFamily machine;
     char *machine_name;
+    gboolean has_pci;
     GPtrArray *entries;        /* DomEntry*, document order, then added ones */
     /* keys are addr_key()s: no allocation per device */
     GHashTable *by_address;    /* guest address -> first DomEntry* holding it */
@@ -115,6 +116,7 @@ static const char *family_label(MachineFamily f)
 
 MachineFamily domindex_machine(const DomIndex *idx) { return idx->machine; }
 const char *domindex_machine_name(const DomIndex *idx) { return idx->machine_name; }
+gboolean domindex_has_pci(const DomIndex *idx) { return idx->has_pci; }
 gboolean domindex_is_pcie(const DomIndex *idx)
 {
     return idx->machine == MACHINE_Q35 || idx->machine == MACHINE_VIRT;
@@ -276,6 +278,11 @@ static void machine_of(DomIndex *idx, xmlNode *root, xmlNode *devices)
     g_autofree char *arch = vh_xml_prop(type, "arch");
     idx->machine = family_of(machine, arch, devices);
     idx->machine_name = machine ? g_steal_pointer(&machine) : g_strdup(family_label(idx->machine));
+    /* libvirt's qemuDomainSupportsPCI: Arm and RISC-V boards other than
+     * virt (and versatilepb) have no PCI bus; s390 has zPCI */
+    gboolean board = arch && (g_str_has_prefix(arch, "arm") || g_str_has_prefix(arch, "aarch64") ||
+                              g_str_has_prefix(arch, "riscv"));
+    idx->has_pci = idx->machine != MACHINE_OTHER || !board || g_strcmp0(idx->machine_name, "versatilepb") == 0;
 }
 
 DomIndex *domindex_build(xmlDoc *doc)

@@ -70,6 +70,8 @@ MachineFamily domindex_machine(const DomIndex *idx);
 /* The machine as the domain names it ("pseries-7.1"), or the family. */
 const char *domindex_machine_name(const DomIndex *idx);
 gboolean domindex_is_pcie(const DomIndex *idx);
+/* Whether libvirt gives the machine a PCI bus at all. */
+gboolean domindex_has_pci(const DomIndex *idx);
 
 /* Device entries in document order (a mirroring console is left out);
  * NULL past the end. Removed entries are skipped by the iterator. */

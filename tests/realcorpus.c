@@ -413,12 +413,12 @@ static char *judge_place(const RcPci *g, RcFamily family, GArray *in, GArray *ou
     if (g->bus == 0 && g->slot == 0)
         return *klass = "00:00", g_strdup_printf("guest address %02x:%02x.%x", g->bus, g->slot, g->function);
     if (family == RC_FAM_Q35 || family == RC_FAM_VIRT) {
-        /* a port: an existing root port, or one the edit added (a root port
-         * or a switch's downstream port) */
+        /* a port: a root port or a switch's downstream port (libvirt
+         * places endpoints on both), existing or added by the edit */
         gboolean port = c && (strcmp(c->model, "pcie-root-port") == 0 ||
-                              (added && strcmp(c->model, "pcie-switch-downstream-port") == 0));
+                              strcmp(c->model, "pcie-switch-downstream-port") == 0);
         if (!port)
-            return *klass = "not-a-port", g_strdup_printf("bus 0x%02x is %s%s, not a pcie-root-port", g->bus,
+            return *klass = "not-a-port", g_strdup_printf("bus 0x%02x is %s%s, not a PCIe port", g->bus,
                                                           added ? "an added " : "", model);
         if (g->slot != 0)
             return *klass = "port-slot", g_strdup_printf("slot 0x%02x behind a port (only 0 exists)", g->slot);
@@ -533,4 +533,44 @@ gboolean rc_same_pins(GArray *a, GArray *b)
             return FALSE;
     }
     return TRUE;
+}
+
+gboolean rc_no_pci_room(xmlDoc *doc, RcFamily family, const char **why)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *os = NULL, *type = NULL;
+    for (xmlNode *c = root ? root->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "os"))
+            os = c;
+    for (xmlNode *c = os ? os->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, BAD_CAST "type"))
+            type = c;
+    g_autofree char *arch = type ? (char *)xmlGetProp(type, BAD_CAST "arch") : NULL;
+    g_autofree char *machine = type ? (char *)xmlGetProp(type, BAD_CAST "machine") : NULL;
+    if (family == RC_FAM_OTHER && arch &&
+        (g_str_has_prefix(arch, "arm") || g_str_has_prefix(arch, "aarch64") || g_str_has_prefix(arch, "riscv")) &&
+        g_strcmp0(machine, "versatilepb") != 0) {
+        *why = "board-without-pci";
+        return TRUE;
+    }
+    if (family != RC_FAM_I440FX)
+        return FALSE;
+    g_autoptr(GArray) controllers = rc_pci_controllers(doc);
+    for (guint i = 0; i < controllers->len; i++) {
+        const RcController *c = &g_array_index(controllers, RcController, i);
+        if (strcmp(c->model, "pci-bridge") == 0 || strcmp(c->model, "pci-expander-bus") == 0)
+            return FALSE;
+    }
+    gboolean used[32] = { FALSE };
+    guint n = 0;
+    g_autoptr(GPtrArray) devices = rc_device_elements(doc, NULL);
+    for (guint i = 0; i < devices->len; i++) {
+        RcPci a = rc_guest_address(devices->pdata[i]);
+        if (a.present && a.domain == 0 && a.bus == 0 && a.slot >= 1 && a.slot <= 31 && !used[a.slot]) {
+            used[a.slot] = TRUE;
+            n++;
+        }
+    }
+    *why = "i440fx-bus0-full";
+    return n == 31;
 }

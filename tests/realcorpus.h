@@ -76,6 +76,14 @@ GPtrArray *rc_device_elements(xmlDoc *doc, const char *name);
  * function 0 with multifunction='on'. Else why not, its class in *KLASS. */
 char *rc_judge_pins(xmlDoc *in, xmlDoc *out, RcFamily family, guint bus, guint functions, const char **klass);
 
+/* Whether libvirt itself has no place for one more PCI device in DOC:
+ * an Arm or RISC-V board other than virt and versatilepb (libvirt gives it
+ * no PCI bus: qemuDomainSupportsPCI), or an i440fx guest whose bus 0 has
+ * all 31 slots taken and no pci-bridge or pci-expander-bus to grow from
+ * (libvirt's own attempt to add a bridge fails there). Judged from the
+ * document alone; WHY says which. */
+gboolean rc_no_pci_room(xmlDoc *doc, RcFamily family, const char **why);
+
 /* Parse TEXT without network, errors silenced; NULL if not well-formed. */
 xmlDoc *rc_parse(const char *text, gsize len);
 

@@ -510,7 +510,7 @@ static void test_index_placements(void)
         return;
     static const char *const fixtures[] = {
         "q35-virtinstall", "q35-one-device", "no-devices", "i440fx-full-bridge", "i440fx-full",
-        "multifunction-unmarked",
+        "multifunction-unmarked", "i440fx-pxb-full",
     };
     for (guint i = 0; i < G_N_ELEMENTS(fixtures); i++) {
         g_autofree char *rel = g_strdup_printf("domain/index/%s.xml", fixtures[i]);

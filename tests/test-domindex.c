@@ -227,24 +227,44 @@ static void test_duplicate_input(void)
 
 /* Families we do not place: a refusal naming the machine, nothing changed;
  * without --guest-address the add still works (libvirt places it). */
-static void refused_family(const char *name, const char *machine)
+/* pseries (its default PHB) and s390 (zPCI): the first free slot of the
+ * pci-root bus from slot 1, as libvirt numbers them */
+static void pci_root_family(const char *name)
 {
     g_autofree char *path = copy(name);
-    g_autofree char *before = slurp(path);
-    g_autoptr(CmdResult) r = run("add", "--file", path, "-i", "03:00.0", "--guest-address", "auto", NULL);
-    g_autofree char *needle = g_strdup_printf("does not place devices on machine '%s'", machine);
-    cmd_assert_error(r, 1, needle, path, NULL);
-    g_autofree char *after = slurp(path);
-    g_assert_cmpstr(after, ==, before);
-    g_autoptr(CmdResult) plain = run("add", "--file", path, "03:00.0", NULL);
-    cmd_assert_exit(plain, 0);
-    cmd_assert_lacks(plain->out, "<address type='pci'");
+    g_autoptr(CmdResult) r = run("add", "--file", path, "03:00.0", "--guest-address", "auto", NULL);
+    cmd_assert_exit(r, 0);
+    cmd_assert_contains(r->err, "guest address 0000:00:01.0");
+    cmd_assert_contains(r->out, "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>");
 }
 
-static void test_refused_families(void)
+static void test_pci_root_families(void)
 {
-    refused_family("pseries", "pseries-7.2");
-    refused_family("s390", "s390-ccw-virtio-7.2");
+    pci_root_family("pseries");
+    pci_root_family("s390");
+}
+
+/* An Arm board libvirt gives no PCI bus: refused, naming the machine,
+ * nothing written; without auto too (the device could not be placed) */
+static void test_board_without_pci(void)
+{
+    g_autofree char *path = copy("arm-board");
+    g_autofree char *before = slurp(path);
+    g_autoptr(CmdResult) r = run("add", "--file", path, "-i", "03:00.0", "--guest-address", "auto", NULL);
+    cmd_assert_error(r, 1, "machine 'vexpress-a9' has no PCI bus", path, NULL);
+    g_autofree char *after = slurp(path);
+    g_assert_cmpstr(after, ==, before);
+}
+
+/* i440fx with bus 0 full and a pci-expander-bus: a new pci-bridge on the
+ * expander's bus, the device on its slot 1 */
+static void test_i440fx_expander(void)
+{
+    g_autofree char *path = copy("i440fx-pxb-full");
+    g_autoptr(CmdResult) r = run("add", "--file", path, "03:00.0", "--guest-address", "auto", NULL);
+    cmd_assert_exit(r, 0);
+    cmd_assert_contains(r->err, "added a pci-bridge controller, index 2, at guest address 0000:01:01.0");
+    cmd_assert_contains(r->out, "<address type='pci' domain='0x0000' bus='0x02' slot='0x01' function='0x0'/>");
 }
 
 /* The index follows the edit: an explicit address just added is taken. */
@@ -282,6 +302,8 @@ int main(int argc, char **argv)
     g_test_add_func("/domindex/add/root-port-layout", test_root_port_layout);
     g_test_add_func("/domindex/add/no-devices", test_no_devices);
     g_test_add_func("/domindex/duplicate-input", test_duplicate_input);
-    g_test_add_func("/domindex/refused-families", test_refused_families);
+    g_test_add_func("/domindex/pci-root-families", test_pci_root_families);
+    g_test_add_func("/domindex/board-without-pci", test_board_without_pci);
+    g_test_add_func("/domindex/i440fx-expander", test_i440fx_expander);
     return g_test_run();
 }
