@@ -86,8 +86,10 @@ static gboolean crashed(const Run *r)
 static void collect_error(void *ctx, const xmlError *error)
 {
     GString *s = ctx;
-    if (s->len == 0 && error->message)
-        g_string_append_printf(s, "line %d: %s", error->line, g_strchomp(g_strdup(error->message)));
+    if (s->len == 0 && error->message) {
+        g_autofree char *message = g_strchomp(g_strdup(error->message));
+        g_string_append_printf(s, "line %d: %s", error->line, message);
+    }
 }
 
 static gboolean schema_valid(xmlRelaxNG *schema, const char *text, gsize len, char **why)
@@ -486,7 +488,8 @@ int main(int argc, char **argv)
 {
     /* every measure runs and reports, also after one missed (GLib stops at
      * the first failed case without --keep-going) */
-    char **args = g_new0(char *, argc + 2);
+    static char **args; /* GLib keeps pointers into it until the end */
+    args = g_new0(char *, argc + 2);
     memcpy(args, argv, argc * sizeof *argv);
     args[argc++] = (char *)"--keep-going";
     g_test_init(&argc, &args, NULL);
