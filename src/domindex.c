@@ -444,6 +444,8 @@ static char *source_text(const Nodedev *src)
         return g_strdup_printf("usb %04x:%04x", src->vendor_id, src->product_id);
     if (src->kind == NODEDEV_MDEV)
         return g_strdup_printf("mdev %s", src->uuid);
+    if (src->kind == NODEDEV_OTHER)
+        return nodedev_label(src); /* SCSI: "scsi H:B:T:U" */
     return pci_addr_format(&src->pci, PCI_FORMAT_PCI);
 }
 

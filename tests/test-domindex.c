@@ -225,8 +225,18 @@ static void test_duplicate_input(void)
     cmd_assert_exit(v, 0);
 }
 
-/* Families we do not place: a refusal naming the machine, nothing changed;
- * without --guest-address the add still works (libvirt places it). */
+/* A SCSI device held twice is named as one (libvirt: "Hostdev already
+ * exists"), not by a PCI address it does not have. */
+static void test_scsi_duplicate(void)
+{
+    g_autofree char *path = copy("scsi-duplicate");
+    g_autoptr(CmdResult) v = run("validate", "--file", path, NULL);
+    cmd_assert_exit(v, 1);
+    g_autofree char *all = g_strconcat(v->out, v->err, NULL);
+    cmd_assert_contains(all, "host device scsi 2:0:1:3 is assigned twice");
+    cmd_assert_lacks(all, "0000:00:00.0");
+}
+
 /* pseries (its default PHB) and s390 (zPCI): the first free slot of the
  * pci-root bus from slot 1, as libvirt numbers them */
 static void pci_root_family(const char *name)
@@ -302,6 +312,7 @@ int main(int argc, char **argv)
     g_test_add_func("/domindex/add/root-port-layout", test_root_port_layout);
     g_test_add_func("/domindex/add/no-devices", test_no_devices);
     g_test_add_func("/domindex/duplicate-input", test_duplicate_input);
+    g_test_add_func("/domindex/scsi-duplicate", test_scsi_duplicate);
     g_test_add_func("/domindex/pci-root-families", test_pci_root_families);
     g_test_add_func("/domindex/board-without-pci", test_board_without_pci);
     g_test_add_func("/domindex/i440fx-expander", test_i440fx_expander);
