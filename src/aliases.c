@@ -382,15 +382,13 @@ void pool_entry_free(PoolEntry *entry)
  * are separate devices. */
 static GPtrArray *device_functions(Inventory *inv, const Nodedev *dev)
 {
-    GPtrArray *fns = g_ptr_array_new();
+    GPtrArray *fns = inventory_slot_functions(inv, dev);
     gboolean takes_others = !dev->is_vf && inventory_device_passable(dev, NULL);
-    for (guint f = 0; f <= PCI_FUNCTION_MAX; f++) {
-        PciAddr a = dev->pci;
-        a.function = f;
-        Nodedev *fn = inventory_find_pci(inv, &a);
-        if (fn == dev || (fn && takes_others && !fn->is_vf && fn->iommu_group == dev->iommu_group &&
-                          inventory_device_passable(fn, NULL)))
-            g_ptr_array_add(fns, fn);
+    for (guint i = fns->len; i-- > 0;) {
+        const Nodedev *fn = fns->pdata[i];
+        if (fn != dev && !(takes_others && !fn->is_vf && fn->iommu_group == dev->iommu_group &&
+                           inventory_device_passable(fn, NULL)))
+            g_ptr_array_remove_index(fns, i);
     }
     return fns;
 }

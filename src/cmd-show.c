@@ -18,20 +18,6 @@ static void add_address_list(GString *out, const char *label, GArray *addrs)
     g_string_append_c(out, '\n');
 }
 
-/* The host's functions in the slot of DEV (including DEV), in order. */
-static GPtrArray *slot_functions(Inventory *inv, const Nodedev *dev)
-{
-    GPtrArray *fns = g_ptr_array_new();
-    for (guint f = 0; dev->kind == NODEDEV_PCI && f <= PCI_FUNCTION_MAX; f++) {
-        PciAddr a = dev->pci;
-        a.function = f;
-        Nodedev *fn = inventory_find_pci(inv, &a);
-        if (fn)
-            g_ptr_array_add(fns, fn);
-    }
-    return fns;
-}
-
 static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolean assignable, GPtrArray *reasons,
                        gboolean offline)
 {
@@ -58,7 +44,7 @@ static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolea
                 add_address_list(out, "  members:", dev->iommu_members);
             }
         }
-        g_autoptr(GPtrArray) fns = slot_functions(inv, dev);
+        g_autoptr(GPtrArray) fns = inventory_slot_functions(inv, dev);
         if (fns->len > 1) {
             g_string_append_printf(out, "  %-16s", "slot functions:");
             for (guint i = 0; i < fns->len; i++) {
@@ -117,7 +103,7 @@ static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignab
     host_json_device(b, inv, dev, TRUE);
     vh_json_member(b, "slot_functions");
     vh_json_begin_array(b);
-    g_autoptr(GPtrArray) fns = slot_functions(inv, dev);
+    g_autoptr(GPtrArray) fns = inventory_slot_functions(inv, dev);
     for (guint f = 0; dev->kind == NODEDEV_PCI && f <= PCI_FUNCTION_MAX; f++) {
         PciAddr a = dev->pci;
         a.function = f;

@@ -291,6 +291,19 @@ Nodedev *inventory_find_pci(Inventory *inv, const PciAddr *addr)
     return g_hash_table_lookup(inv->by_pci, &key);
 }
 
+GPtrArray *inventory_slot_functions(Inventory *inv, const Nodedev *dev)
+{
+    GPtrArray *fns = g_ptr_array_new();
+    for (guint f = 0; dev->kind == NODEDEV_PCI && f <= PCI_FUNCTION_MAX; f++) {
+        PciAddr a = dev->pci;
+        a.function = f;
+        Nodedev *fn = inventory_find_pci(inv, &a);
+        if (fn)
+            g_ptr_array_add(fns, fn);
+    }
+    return fns;
+}
+
 Nodedev *inventory_find_name(Inventory *inv, const char *name)
 {
     return g_hash_table_lookup(inv->by_name, name);

@@ -37,6 +37,9 @@ void inventory_sort(Inventory *inv);
 /* Nodedev* in order: PCI by address, then USB, mdev, others. */
 GPtrArray *inventory_devices(Inventory *inv);
 Nodedev *inventory_find_pci(Inventory *inv, const PciAddr *addr);
+/* The host's PCI functions in DEV's slot, DEV included, in function order
+ * (empty for a device that is not PCI). */
+GPtrArray *inventory_slot_functions(Inventory *inv, const Nodedev *dev);
 Nodedev *inventory_find_name(Inventory *inv, const char *name);
 /* The host device a DEVICE argument names (address, name, usb:…, mdev UUID),
  * or NULL. MODEL is a device built from the argument or read from XML. */

@@ -184,16 +184,12 @@ static Nodedev *on_host(Host *host, const char *spec, gboolean *stdin_used, Reso
 /* --all-functions through libvirt: the host's other functions of the slot. */
 static void add_host_functions(Host *host, GPtrArray *devices)
 {
-    GPtrArray *all = inventory_devices(host->inv);
     guint given = devices->len;
     for (guint i = 0; i < given; i++) {
-        const Nodedev *dev = devices->pdata[i];
-        for (guint j = 0; dev->kind == NODEDEV_PCI && j < all->len; j++) {
-            Nodedev *fn = all->pdata[j];
-            if (fn->kind == NODEDEV_PCI && pci_addr_same_slot(&fn->pci, &dev->pci) &&
-                !g_ptr_array_find(devices, fn, NULL))
-                g_ptr_array_add(devices, fn);
-        }
+        g_autoptr(GPtrArray) fns = inventory_slot_functions(host->inv, devices->pdata[i]);
+        for (guint j = 0; j < fns->len; j++)
+            if (!g_ptr_array_find(devices, fns->pdata[j], NULL))
+                g_ptr_array_add(devices, fns->pdata[j]);
     }
 }
 
