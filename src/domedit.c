@@ -425,8 +425,7 @@ static gboolean check_not_present(DomDoc *dd, DomIndex *idx, GPtrArray *devices,
 static gboolean place_group(DomDoc *dd, DomIndex *idx, GPtrArray *group, GuestMode *mode, PciAddr *slot,
                             GString *notes, GError **error)
 {
-    if (*mode == GUEST_EXPLICIT && !check_pci_guest(group->pdata[0], error))
-        return FALSE;
+    /* (an explicit address was checked against the devices by check_explicit) */
     if (*mode != GUEST_AUTO)
         return TRUE;
     if (!takes_pci_guest(group->pdata[0])) {

@@ -245,9 +245,7 @@ gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *mult
         return TRUE;
     }
     /* the one reader of address attributes says what is wrong */
-    if (nodedev_read_address((xmlNode *)a, FALSE, addr, what, error))
-        return TRUE;
-    return FALSE;
+    return nodedev_read_address((xmlNode *)a, FALSE, addr, what, error);
 }
 
 Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
