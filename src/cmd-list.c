@@ -88,8 +88,7 @@ static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, cons
     if (opt.free) {
         /* held by no domain, and not refused for what it is (a bridge, the
          * chipset, a root hub) */
-        g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
-        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, reasons))
+        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, NULL))
             return FALSE;
     }
     if (opt.assignable) {
