@@ -243,6 +243,14 @@ void cli_warning(const char *fmt, ...)
     va_end(ap);
 }
 
+void cli_keep_until_exit(gpointer data)
+{
+    static GPtrArray *kept;
+    if (kept == NULL)
+        kept = g_ptr_array_new();
+    g_ptr_array_add(kept, data);
+}
+
 gboolean cli_write_json(VhJson *builder, GError **error)
 {
     g_autofree char *line = g_strconcat(vh_json_text(builder), "\n", NULL);

@@ -88,3 +88,6 @@ void cli_json_bool(VhJson *b, const char *key, gboolean value);
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* "virt-hostdev: warning: …" on stderr unless --quiet. */
 void cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Hand over DATA that the process no longer needs and that dies with it:
+ * never freed, but kept reachable, so leak checkers do not report it. */
+void cli_keep_until_exit(gpointer data);

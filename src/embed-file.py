@@ -4,22 +4,83 @@
 Used instead of GResource so that the binary does not need libgio at run time
 (offline verbs must load as few shared libraries as possible).
 
-An XML grammar (.rng) is embedded without its comments and the blanks between
-tags (and its XML declaration): every edit parses it once, and the comments
-are most of its bytes."""
-import re
+A RELAX NG grammar (.rng) whose <start> is a <choice> of <ref>s is embedded
+as one grammar per ref instead: that define as the start, only the defines it
+reaches, no comments, no blanks between tags.  SYMBOL is then an array of
+struct EmbeddedGrammar { start, grammar } pairs ending with { NULL, NULL }.  Every edit compiles the
+grammar of the one kind of block it validates; compiling the whole grammar
+cost more than parsing a 200-device domain's hostdevs."""
 import sys
+import xml.etree.ElementTree as ET
 
-src, dst, symbol = sys.argv[1:4]
-with open(src, encoding='utf-8') as f:
-    text = f.read()
-if src.endswith('.rng'):
-    text = re.sub(r'<!--.*?-->|<\?xml[^>]*\?>', '', text, flags=re.S)
-    text = re.sub(r'>\s+<', '><', text).strip() + '\n'
-lines = []
-for line in text.splitlines(keepends=True):
-    esc = line.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n')
-    lines.append('  "' + esc + '"')
-with open(dst, 'w', encoding='utf-8') as f:
-    f.write('/* generated from %s by embed-file.py; do not edit */\n' % src.split('/')[-1])
-    f.write('const char %s[] =\n%s;\n' % (symbol, '\n'.join(lines) or '  ""'))
+RNG = 'http://relaxng.org/ns/structure/1.0'
+
+
+def c_string(text):
+    lines = []
+    for line in text.splitlines(keepends=True):
+        esc = line.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n')
+        lines.append('  "' + esc + '"')
+    return '\n'.join(lines) or '  ""'
+
+
+def strip_blanks(elem):
+    for e in elem.iter():
+        if e.text is not None and not e.text.strip():
+            e.text = None
+        if e.tail is not None and not e.tail.strip():
+            e.tail = None
+
+
+def refs(elem):
+    return {r.get('name') for r in elem.iter('{%s}ref' % RNG)}
+
+
+def grammar_for(root, start_name):
+    defines = {d.get('name'): d for d in root.findall('{%s}define' % RNG)}
+    seen, todo = set(), [start_name]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in defines:
+            sys.exit('embed-file.py: <ref name="%s"/> has no define' % name)
+        seen.add(name)
+        todo.extend(refs(defines[name]))
+    g = ET.Element(root.tag, root.attrib)
+    start = ET.SubElement(g, '{%s}start' % RNG)
+    ET.SubElement(start, '{%s}ref' % RNG, name=start_name)
+    for name, d in defines.items():
+        if name in seen:
+            g.append(d)
+    return ET.tostring(g, encoding='unicode') + '\n'
+
+
+def embed_grammar(src, symbol):
+    ET.register_namespace('', RNG)
+    root = ET.parse(src).getroot()
+    strip_blanks(root)
+    choice = root.find('{%s}start/{%s}choice' % (RNG, RNG))
+    starts = [r.get('name') for r in choice.findall('{%s}ref' % RNG)] if choice is not None else []
+    if not starts:
+        sys.exit('embed-file.py: %s: <start> is not a <choice> of <ref>s' % src)
+    entries = ['  { "%s",\n%s },' % (name, c_string(grammar_for(root, name))) for name in starts]
+    return ('struct EmbeddedGrammar {\n  const char *start, *grammar;\n};\n'
+            'extern const struct EmbeddedGrammar %s[];\n'
+            'const struct EmbeddedGrammar %s[] = {\n%s\n  { 0, 0 }\n};\n'
+            % (symbol, symbol, '\n'.join(entries)))
+
+
+def main():
+    src, dst, symbol = sys.argv[1:4]
+    if src.endswith('.rng'):
+        body = embed_grammar(src, symbol)
+    else:
+        with open(src, encoding='utf-8') as f:
+            body = 'const char %s[] =\n%s;\n' % (symbol, c_string(f.read()))
+    with open(dst, 'w', encoding='utf-8') as f:
+        f.write('/* generated from %s by embed-file.py; do not edit */\n' % src.split('/')[-1])
+        f.write(body)
+
+
+main()

@@ -9,7 +9,12 @@
 #include "errors.h"
 #include "xmlutil.h"
 
-extern const char vh_hostdev_rng[];
+/* schemas/hostdev.rng, cut by embed-file.py into one grammar per kind of
+ * block (start "hostdevPci", "hostdevUsb", …, "interface") */
+struct EmbeddedGrammar {
+    const char *start, *grammar;
+};
+extern const struct EmbeddedGrammar vh_hostdev_rng[];
 
 typedef struct {
     GString *messages;
@@ -57,19 +62,39 @@ static gboolean run_schema(xmlRelaxNG *schema, xmlDoc *doc, const char *what, GE
     return rc == 0;
 }
 
+/* The grammar of ROOT's kind: "interface" for <interface>, "hostdevPci" for
+ * <hostdev type='pci'>; -1 when hostdev.rng has none. */
+static int grammar_index(xmlNode *root)
+{
+    g_autofree char *type = vh_xml_prop(root, "type");
+    g_autofree char *kind = type && *type && g_strcmp0((const char *)root->name, "hostdev") == 0
+                                ? g_strdup_printf("%s%c%s", root->name, g_ascii_toupper(type[0]), type + 1)
+                                : g_strdup((const char *)root->name);
+    for (int i = 0; vh_hostdev_rng[i].start; i++)
+        if (strcmp(vh_hostdev_rng[i].start, kind) == 0)
+            return i;
+    return -1;
+}
+
 xmlDoc *validate_block(const char *text, GError **error)
 {
-    static xmlRelaxNG *schema;
+    static xmlRelaxNG *schemas[8];  /* compiled once per kind; hostdev.rng has 5 */
     g_autoptr(xmlDoc) doc = vh_xml_parse(text, strlen(text), "generated block", error);
     if (doc == NULL)
         return NULL;
-    if (schema == NULL) {
-        xmlRelaxNGParserCtxt *pctxt = xmlRelaxNGNewMemParserCtxt(vh_hostdev_rng, (int)strlen(vh_hostdev_rng));
-        if (!(schema = compile_schema(pctxt, "hostdev.rng", error)))
+    xmlNode *root = xmlDocGetRootElement(doc);
+    g_autofree char *what = g_strdup_printf("generated <%s> (hostdev.rng)", (const char *)root->name);
+    int i = grammar_index(root);
+    if (i < 0 || i >= (int)G_N_ELEMENTS(schemas)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s does not validate: no grammar for this kind of element", what);
+        return NULL;
+    }
+    if (schemas[i] == NULL) {
+        const char *rng = vh_hostdev_rng[i].grammar;
+        if (!(schemas[i] = compile_schema(xmlRelaxNGNewMemParserCtxt(rng, (int)strlen(rng)), "hostdev.rng", error)))
             return NULL;
     }
-    g_autofree char *what = g_strdup_printf("generated <%s> (hostdev.rng)", (const char *)xmlDocGetRootElement(doc)->name);
-    if (!run_schema(schema, doc, what, error))
+    if (!run_schema(schemas[i], doc, what, error))
         return NULL;
     return g_steal_pointer(&doc);
 }
