@@ -377,17 +377,15 @@ void pool_entry_free(PoolEntry *entry)
 }
 
 /* DEV and the other functions of its physical device that may go with it:
- * the same slot and IOMMU group, and what the host may give away (an LPC
- * bridge stays, its audio function goes alone). VFs sharing a slot number
- * are separate devices. */
+ * the same IOMMU group, and what the host may give away (an LPC bridge
+ * stays, its audio function goes alone). */
 static GPtrArray *device_functions(Inventory *inv, const Nodedev *dev)
 {
-    GPtrArray *fns = inventory_slot_functions(inv, dev);
-    gboolean takes_others = !dev->is_vf && inventory_device_passable(dev, NULL);
+    GPtrArray *fns = inventory_device_functions(inv, dev);
+    gboolean takes_others = inventory_device_passable(dev, NULL);
     for (guint i = fns->len; i-- > 0;) {
         const Nodedev *fn = fns->pdata[i];
-        if (fn != dev && !(takes_others && !fn->is_vf && fn->iommu_group == dev->iommu_group &&
-                           inventory_device_passable(fn, NULL)))
+        if (fn != dev && !(takes_others && fn->iommu_group == dev->iommu_group && inventory_device_passable(fn, NULL)))
             g_ptr_array_remove_index(fns, i);
     }
     return fns;

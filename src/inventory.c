@@ -304,6 +304,17 @@ GPtrArray *inventory_slot_functions(Inventory *inv, const Nodedev *dev)
     return fns;
 }
 
+GPtrArray *inventory_device_functions(Inventory *inv, const Nodedev *dev)
+{
+    GPtrArray *fns = inventory_slot_functions(inv, dev);
+    for (guint i = fns->len; i-- > 0;) {
+        const Nodedev *fn = fns->pdata[i];
+        if (fn != dev && (dev->is_vf || fn->is_vf))
+            g_ptr_array_remove_index(fns, i);
+    }
+    return fns;
+}
+
 Nodedev *inventory_find_name(Inventory *inv, const char *name)
 {
     return g_hash_table_lookup(inv->by_name, name);

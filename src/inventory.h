@@ -40,6 +40,10 @@ Nodedev *inventory_find_pci(Inventory *inv, const PciAddr *addr);
 /* The host's PCI functions in DEV's slot, DEV included, in function order
  * (empty for a device that is not PCI). */
 GPtrArray *inventory_slot_functions(Inventory *inv, const Nodedev *dev);
+/* The functions of DEV's physical device: its slot's functions, without the
+ * VFs (each VF is a device of its own, whatever slot number it shares, even
+ * with its PF under ARI); a VF alone. */
+GPtrArray *inventory_device_functions(Inventory *inv, const Nodedev *dev);
 Nodedev *inventory_find_name(Inventory *inv, const char *name);
 /* The host device a DEVICE argument names (address, name, usb:…, mdev UUID),
  * or NULL. MODEL is a device built from the argument or read from XML. */

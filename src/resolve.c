@@ -181,12 +181,13 @@ static Nodedev *on_host(Host *host, const char *spec, gboolean *stdin_used, Reso
     return passthrough_device(host, spec, dev, error);
 }
 
-/* --all-functions through libvirt: the host's other functions of the slot. */
+/* --all-functions through libvirt: the other functions of the physical device
+ * (never slot-mate VFs: a VF is a device of its own). */
 static void add_host_functions(Host *host, GPtrArray *devices)
 {
     guint given = devices->len;
     for (guint i = 0; i < given; i++) {
-        g_autoptr(GPtrArray) fns = inventory_slot_functions(host->inv, devices->pdata[i]);
+        g_autoptr(GPtrArray) fns = inventory_device_functions(host->inv, devices->pdata[i]);
         for (guint j = 0; j < fns->len; j++)
             if (!g_ptr_array_find(devices, fns->pdata[j], NULL))
                 g_ptr_array_add(devices, fns->pdata[j]);

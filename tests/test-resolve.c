@@ -152,6 +152,18 @@ static void test_all_functions_by_name(void)
     cmd_assert_contains(hostdev->out, SRC_05_00_1);
 }
 
+/* a VF is a device of its own: --all-functions on one never takes the other
+ * VFs that share its slot number (tests/data/host.xml: 03:10.0 and 03:10.2,
+ * VFs of 03:00.0 in groups 20 and 21) */
+static void test_all_functions_of_a_vf(void)
+{
+    g_autoptr(CmdResult) vf = cmd_run_on("host.xml", "hostdev", "--all-functions", "0000:03:10.2", NULL);
+    cmd_assert_exit(vf, 0);
+    g_assert_cmpuint(test_count(vf->out, "<hostdev "), ==, 1);
+    cmd_assert_contains(vf->out, "slot='0x10' function='0x2'");
+    g_assert_null(strstr(vf->out, "function='0x0'"));
+}
+
 /* generate and nova-config take their facts from libvirt with -c */
 static void test_generate_and_nova_with_connection(void)
 {
@@ -255,6 +267,7 @@ int main(int argc, char **argv)
     g_test_add_func("/resolve/net-leads-to-pci", test_net_leads_to_pci);
     g_test_add_func("/resolve/scsi-block", test_scsi_block);
     g_test_add_func("/resolve/all-functions-by-name", test_all_functions_by_name);
+    g_test_add_func("/resolve/all-functions-of-a-vf", test_all_functions_of_a_vf);
     g_test_add_func("/resolve/generate-nova-with-connection", test_generate_and_nova_with_connection);
     g_test_add_func("/resolve/usb-bus-device", test_usb_bus_device);
     g_test_add_func("/resolve/usb-ambiguous-ids", test_usb_ambiguous_ids);
