@@ -12,7 +12,7 @@ struct DomIndex {
     char *machine_name;
     gboolean has_pci;
     GPtrArray *entries;        /* DomEntry*, document order, then added ones */
-    /* keys are addr_key()s: no allocation per device */
+    /* keys are PCI_ADDR_HASH_KEY()s: no allocation per device */
     GHashTable *by_address;    /* guest address -> first DomEntry* holding it */
     GHashTable *slot_use;      /* guest slot (function 0) -> count, PCI domains > 0 */
     GHashTable *bus_use;       /* bus_key() -> count, PCI domains > 0 */
@@ -23,17 +23,11 @@ struct DomIndex {
     DomEntry *controllers[CONTROLLER_MAX];
 };
 
-/* A PCI address in 32 bits (16 + 8 + 5 + 3), as a direct hash key. */
-static gpointer addr_key(const PciAddr *a)
-{
-    return GUINT_TO_POINTER(a->domain << 16 | a->bus << 8 | a->slot << 3 | a->function);
-}
-
 static gpointer slot_key(const PciAddr *a)
 {
     PciAddr slot = *a;
     slot.function = 0;
-    return addr_key(&slot);
+    return PCI_ADDR_HASH_KEY(&slot);
 }
 
 static gpointer bus_key(guint domain, guint bus)
@@ -220,13 +214,13 @@ static void count(GHashTable *table, gpointer key, int delta)
 static void record(DomIndex *idx, DomEntry *e)
 {
     if (e->assigned) {
-        gpointer full = addr_key(&e->addr);
+        gpointer full = PCI_ADDR_HASH_KEY(&e->addr);
         if (!g_hash_table_contains(idx->by_address, full))
             g_hash_table_insert(idx->by_address, full, e);
         count_use(idx, &e->addr, 1);
     }
     if (e->source && e->source->kind == NODEDEV_PCI) {
-        gpointer key = addr_key(&e->source->pci);
+        gpointer key = PCI_ADDR_HASH_KEY(&e->source->pci);
         if (!g_hash_table_contains(idx->pci_sources, key))
             g_hash_table_insert(idx->pci_sources, key, e);
     } else if (e->source) {
@@ -326,7 +320,7 @@ const DomEntry *domindex_entry(const DomIndex *idx, guint i)
 
 const DomEntry *domindex_at(const DomIndex *idx, const PciAddr *a)
 {
-    return g_hash_table_lookup(idx->by_address, addr_key(a));
+    return g_hash_table_lookup(idx->by_address, PCI_ADDR_HASH_KEY(a));
 }
 
 gboolean domindex_slot_used(const DomIndex *idx, const PciAddr *a)
@@ -344,7 +338,7 @@ gboolean domindex_bus_used(const DomIndex *idx, guint bus)
 const DomEntry *domindex_find_source(const DomIndex *idx, const Nodedev *dev)
 {
     if (dev->kind == NODEDEV_PCI)
-        return g_hash_table_lookup(idx->pci_sources, addr_key(&dev->pci));
+        return g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(&dev->pci));
     for (guint i = 0; i < idx->other_sources->len; i++) {
         const DomEntry *e = idx->other_sources->pdata[i];
         if (nodedev_same_source(e->source, dev))
@@ -421,11 +415,11 @@ void domindex_remove(DomIndex *idx, xmlNode *node)
     if (e == NULL)
         return;
     if (e->assigned) {
-        replace_holder(idx, idx->by_address, addr_key(&e->addr), e, FALSE);
+        replace_holder(idx, idx->by_address, PCI_ADDR_HASH_KEY(&e->addr), e, FALSE);
         count_use(idx, &e->addr, -1);
     }
     if (e->source && e->source->kind == NODEDEV_PCI)
-        replace_holder(idx, idx->pci_sources, addr_key(&e->source->pci), e, TRUE);
+        replace_holder(idx, idx->pci_sources, PCI_ADDR_HASH_KEY(&e->source->pci), e, TRUE);
     else if (e->source)
         g_ptr_array_remove(idx->other_sources, e);
     for (guint i = 0; i < CONTROLLER_MAX; i++)

@@ -10,7 +10,7 @@
 
 struct Inventory {
     GPtrArray *devices;   /* Nodedev* */
-    GHashTable *by_pci;   /* guint64 key -> Nodedev* */
+    GHashTable *by_pci;   /* PCI_ADDR_HASH_KEY -> Nodedev* */
     GHashTable *by_name;  /* name -> Nodedev* */
     GHashTable *users;    /* source key -> GPtrArray of DeviceUser* */
     GHashTable *groups;   /* IOMMU group number -> GPtrArray of Nodedev* */
@@ -31,7 +31,7 @@ Inventory *inventory_new(void)
 {
     Inventory *inv = g_new0(Inventory, 1);
     inv->devices = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
-    inv->by_pci = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    inv->by_pci = g_hash_table_new(g_direct_hash, g_direct_equal);
     inv->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     inv->users = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     inv->groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
@@ -69,9 +69,7 @@ void inventory_take_device(Inventory *inv, Nodedev *dev)
     if (dev->name)
         g_hash_table_insert(inv->by_name, dev->name, dev);
     if (dev->kind == NODEDEV_PCI && dev->problem == NULL) {
-        guint64 *key = g_new(guint64, 1);
-        *key = pci_addr_key(&dev->pci);
-        g_hash_table_insert(inv->by_pci, key, dev);
+        g_hash_table_insert(inv->by_pci, PCI_ADDR_HASH_KEY(&dev->pci), dev);
         if (dev->iommu_group >= 0) {
             gpointer k = GINT_TO_POINTER(dev->iommu_group);
             GPtrArray *members = g_hash_table_lookup(inv->groups, k);
@@ -89,7 +87,7 @@ static GPtrArray *source_keys(const Nodedev *src)
     GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
     switch (src->kind) {
     case NODEDEV_PCI:
-        g_ptr_array_add(keys, g_strdup_printf("pci:%" G_GUINT64_FORMAT, pci_addr_key(&src->pci)));
+        g_ptr_array_add(keys, g_strdup_printf("pci:%" G_GUINT32_FORMAT, pci_addr_key(&src->pci)));
         break;
     case NODEDEV_USB:
         if (src->usb_has_ids)
@@ -287,8 +285,7 @@ GPtrArray *inventory_devices(Inventory *inv)
 
 Nodedev *inventory_find_pci(Inventory *inv, const PciAddr *addr)
 {
-    guint64 key = pci_addr_key(addr);
-    return g_hash_table_lookup(inv->by_pci, &key);
+    return g_hash_table_lookup(inv->by_pci, PCI_ADDR_HASH_KEY(addr));
 }
 
 GPtrArray *inventory_slot_functions(Inventory *inv, const Nodedev *dev)

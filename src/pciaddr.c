@@ -285,14 +285,14 @@ gboolean pci_addr_same_slot(const PciAddr *a, const PciAddr *b)
     return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot;
 }
 
-guint64 pci_addr_key(const PciAddr *a)
+guint32 pci_addr_key(const PciAddr *a)
 {
-    return ((guint64)a->domain << 24) | ((guint64)a->bus << 16) | ((guint64)a->slot << 8) | a->function;
+    return (guint32)(a->domain << 16 | a->bus << 8 | a->slot << 3 | a->function);
 }
 
 int pci_addr_compare(const PciAddr *a, const PciAddr *b)
 {
-    guint64 ka = pci_addr_key(a), kb = pci_addr_key(b);
+    guint32 ka = pci_addr_key(a), kb = pci_addr_key(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 

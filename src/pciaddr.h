@@ -47,8 +47,11 @@ gboolean pci_format_parse(const char *text, PciFormat *format, GError **error);
 gboolean pci_addr_equal(const PciAddr *a, const PciAddr *b);
 gboolean pci_addr_same_slot(const PciAddr *a, const PciAddr *b);
 int pci_addr_compare(const PciAddr *a, const PciAddr *b);
-/* Packed as one integer, for hash tables. */
-guint64 pci_addr_key(const PciAddr *addr);
+/* Packed in 32 bits (domain 16, bus 8, slot 5, function 3), ordered as the
+ * address: exact for every address within the PCI ranges above, which is all
+ * the parsers let through. As a pointer it is a g_direct_hash key. */
+guint32 pci_addr_key(const PciAddr *addr);
+#define PCI_ADDR_HASH_KEY(addr) GUINT_TO_POINTER(pci_addr_key(addr))
 
 /* USB "BBB.DDD" (lsusb's bus.device, decimal) */
 gboolean usb_busdev_parse(const char *text, guint *bus, guint *device, GError **error);
