@@ -220,8 +220,6 @@ gboolean cli_write_stdout(const char *data, gsize len, GError **error)
 static void diagnostic(const char *kind, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
 static void diagnostic(const char *kind, const char *fmt, va_list ap)
 {
-    if (global_opts.quiet)
-        return;
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
     g_autofree char *line = vh_error_line(msg);
     fprintf(stderr, "virt-hostdev: %s%s\n", kind, line);
@@ -229,6 +227,8 @@ static void diagnostic(const char *kind, const char *fmt, va_list ap)
 
 void cli_note(const char *fmt, ...)
 {
+    if (global_opts.quiet)
+        return;
     va_list ap;
     va_start(ap, fmt);
     diagnostic("", fmt, ap);

@@ -86,7 +86,8 @@ void cli_json_int(VhJson *b, const char *key, gint64 value);
 void cli_json_bool(VhJson *b, const char *key, gboolean value);
 /* A diagnostic line on stderr unless --quiet. */
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-/* "virt-hostdev: warning: …" on stderr unless --quiet. */
+/* "virt-hostdev: warning: …" on stderr, even with --quiet (which drops
+ * notes): something is wrong, though not enough to refuse. */
 void cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Hand over DATA that the process no longer needs and that dies with it:
  * never freed, but kept reachable, so leak checkers do not report it. */

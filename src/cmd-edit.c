@@ -177,8 +177,7 @@ static void print_notes(GString *notes)
     g_auto(GStrv) lines = g_strsplit(notes->str, "\n", -1);
     for (char **l = lines; *l; l++) {
         if (g_str_has_prefix(*l, "warning: ")) {
-            g_autofree char *line = vh_error_line(*l);
-            fprintf(stderr, "virt-hostdev: %s\n", line);
+            cli_warning("%s", *l + strlen("warning: "));
         } else if (**l) {
             cli_note("%s", *l);
         }

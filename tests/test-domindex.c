@@ -212,6 +212,12 @@ static void test_duplicate_input(void)
     g_assert_cmpuint(test_count(r->err, "warning"), ==, 1);
     cmd_assert_contains(r->err, "host device 0000:06:00.0 is assigned twice");
     cmd_assert_contains(r->out, "bus='0x00' slot='0x03' function='0x0'/>");
+    /* --quiet drops notes, never warnings (one printer for both paths) */
+    g_autoptr(CmdResult) quiet = run("-q", "add", "--file", path, "03:00.0", NULL);
+    cmd_assert_exit(quiet, 0);
+    g_assert_true(g_str_has_prefix(quiet->err, "virt-hostdev: warning: "));
+    g_assert_cmpuint(test_count(quiet->err, "\n"), ==, 1);
+    cmd_assert_contains(quiet->err, "host device 0000:06:00.0 is assigned twice");
 
     /* --strict refuses remove too; plain remove of one of the two works */
     g_autoptr(CmdResult) sr = run("remove", "--file", path, "-i", "--strict", "--alias", "second", NULL);

@@ -289,6 +289,10 @@ static void test_impossible_values(void)
     cmd_assert_contains(hostdev->out, "<address domain='0x0000' bus='0x03' slot='0x00' function='0x0'/>");
     g_assert_cmpstr(hostdev->err, ==, "virt-hostdev: warning: pci_0000_03_00_0: <function>50</function> is out of "
                                       "range; using the address from the device name\n");
+    /* a warning is not a note: --quiet keeps it */
+    g_autoptr(CmdResult) quiet = cmd_run(NULL, NULL, "-q", "hostdev", good, NULL);
+    cmd_assert_exit(quiet, 0);
+    g_assert_cmpstr(quiet->err, ==, hostdev->err);
     g_autofree char *bad = scratch_file("odd.xml",
                                         "<device><name>pci_8086_10fb</name><capability type='pci'><domain>0</domain>"
                                         "<bus>0x1zz</bus><slot>0</slot><function>0</function><product id='0x1'/>"
