@@ -10,8 +10,21 @@
 
 GlobalOpts global_opts;
 
+/* -c URI: the first one is the connection; every one is kept for the verbs
+ * that read several hosts (main refuses a second -c for the others). */
+static gboolean add_connect(const char *option, const char *value, gpointer data, GError **error)
+{
+    (void)option, (void)data, (void)error;
+    if (global_opts.connects == NULL)
+        global_opts.connects = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(global_opts.connects, g_strdup(value));
+    if (global_opts.connect == NULL)
+        global_opts.connect = g_strdup(value);
+    return TRUE;
+}
+
 const GOptionEntry global_entries[] = {
-    { "connect", 'c', 0, G_OPTION_ARG_STRING, &global_opts.connect,
+    { "connect", 'c', 0, G_OPTION_ARG_CALLBACK, (gpointer)add_connect,
       "libvirt URI (default: $LIBVIRT_DEFAULT_URI, then libvirt's default)", "URI" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &global_opts.json, "one JSON document on stdout", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &global_opts.quiet, "no notes on stderr, only errors", NULL },
@@ -60,7 +73,7 @@ const GOptionEntry edit_entries[] = {
 
 const VerbDef *const verb_table[] = {
     &verb_list, &verb_show, &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_detach, &verb_reattach,
-    &verb_validate, &verb_check, &verb_generate, &verb_templates, &verb_nova_config, &verb_complete, NULL,
+    &verb_validate, &verb_check, &verb_generate, &verb_templates, &verb_nova_config, &verb_export, &verb_complete, NULL,
 };
 
 const VerbDef *verb_find(const char *name)

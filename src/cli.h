@@ -16,16 +16,18 @@ typedef struct {
     const GOptionEntry *const *options;  /* NULL-terminated list of entry tables */
     VerbRun run;
     gboolean hidden;
+    gboolean many_hosts;      /* takes -c more than once */
 } VerbDef;
 
 extern const VerbDef verb_list, verb_show, verb_address, verb_hostdev, verb_add, verb_remove, verb_detach,
-    verb_reattach, verb_validate, verb_check, verb_generate, verb_templates, verb_nova_config, verb_complete;
+    verb_reattach, verb_validate, verb_check, verb_generate, verb_templates, verb_nova_config, verb_export, verb_complete;
 /* Every verb, in the order --help lists them; NULL-terminated. */
 extern const VerbDef *const verb_table[];
 const VerbDef *verb_find(const char *name);
 
 typedef struct {
-    char *connect;
+    char *connect;        /* the first -c */
+    GPtrArray *connects;  /* every -c, in order (NULL when none) */
     gboolean json;
     gboolean quiet;
     gboolean verbose;
@@ -71,6 +73,15 @@ typedef struct {
 
 extern EditCli edit_cli;
 extern const GOptionEntry edit_entries[];
+
+/* nova-config's options besides --alias (export nova takes them too):
+ * --legacy, --physnet, --flavor-property, --count. */
+extern const GOptionEntry nova_entries[];
+/* Whether one of them was given. */
+gboolean nova_cli_used(void);
+/* nova-config's output for DEVICES (named by SPECS), ALIAS the base name:
+ * the exit code. */
+int nova_cli_write(GPtrArray *devices, char **specs, const char *alias, GError **error);
 
 void cli_print_verb_help(const VerbDef *verb, FILE *out);
 void cli_print_help(FILE *out);

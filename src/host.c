@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "errors.h"
+#include "xmlutil.h"
 
 /* The domains' definitions, fetched on a thread of their own: libvirt's
  * connections take calls from several threads, and formatting a thousand
@@ -49,12 +50,29 @@ static gboolean read_nodedevs(Host *host, const char *cap, GError **error)
     return TRUE;
 }
 
+static gboolean host_read(Host *host, const char *cap, gboolean domains, GError **error);
+
 gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error)
 {
     memset(host, 0, sizeof(*host));
     host->virt = virt_connect(global_opts.connect, &host->conn, error);
+    return host->virt && host_read(host, cap, domains, error);
+}
+
+gboolean host_open_uri(Host *host, const char *uri, const char *cap, GError **error)
+{
+    memset(host, 0, sizeof(*host));
+    host->virt = virt_backend_load(error);
     if (host->virt == NULL)
         return FALSE;
+    vh_xml_init();
+    host->conn = host->virt->open(uri, error);
+    host->own_conn = host->conn != NULL;
+    return host->conn && host_read(host, cap, FALSE, error);
+}
+
+static gboolean host_read(Host *host, const char *cap, gboolean domains, GError **error)
+{
     host->inv = inventory_new();
     host->skipped = g_ptr_array_new_with_free_func(g_free);
     DomainFetch fetch = { host->virt, host->conn, NULL, NULL };
@@ -82,6 +100,9 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
 
 void host_clear(Host *host)
 {
+    if (host->own_conn)
+        host->virt->close(host->conn);
+    host->own_conn = FALSE;
     g_clear_pointer(&host->inv, inventory_free);
     g_clear_pointer(&host->kept, g_ptr_array_unref);
     g_clear_pointer(&host->skipped, g_ptr_array_unref);

@@ -17,12 +17,16 @@ typedef struct {
      * models, devices looked up by name outside a filtered listing) */
     GPtrArray *kept;
     GPtrArray *skipped;  /* "NAME: why" of node devices whose XML was refused */
+    gboolean own_conn;   /* CONN is this host's own (host_open_uri), closed by host_clear */
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
  * capability CAP ("pci", "usb_device", "mdev"; NULL: all) and, with
  * DOMAINS, which domain holds what. */
 gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error);
+/* The same on a connection of HOST's own to URI (node devices only): for a
+ * verb that reads several hosts (export with several -c). */
+gboolean host_open_uri(Host *host, const char *uri, const char *cap, GError **error);
 void host_clear(Host *host);
 /* Keep DEV (taken) until host_clear; returns it. */
 Nodedev *host_keep(Host *host, Nodedev *dev);

@@ -181,6 +181,9 @@ int main(int argc, char **argv)
         if ((*a)[0] == '-' && (*a)[1] != '\0' && !g_ascii_isdigit((*a)[1]) && strcmp(*a, "--") != 0)
             return report(usage_error("unexpected option '%s' for %s", *a, verb->name));
     }
+    if (global_opts.connects && global_opts.connects->len > 1 && !verb->many_hosts)
+        return report(usage_error("-c is given %u times; %s works on one host", global_opts.connects->len,
+                                  verb->name));
 
     int rc = verb->run(args + 1, &error);
     virt_connection_close();

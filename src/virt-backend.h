@@ -6,7 +6,7 @@
 #pragma once
 #include <glib.h>
 
-#define VIRT_BACKEND_ABI 2
+#define VIRT_BACKEND_ABI 3
 #define VIRT_BACKEND_SYMBOL "virt_hostdev_backend"
 
 typedef struct VirtConn VirtConn;
@@ -61,6 +61,8 @@ typedef struct {
     void (*close)(VirtConn *conn);
     /* the connection's canonical URI */
     char *(*uri)(VirtConn *conn);
+    /* virConnectGetHostname: the host's own name */
+    char *(*hostname)(VirtConn *conn, GError **error);
     /* virsh nodedev-dumpxml NAME; NOT_FOUND set when libvirt has no such device */
     char *(*nodedev_xml)(VirtConn *conn, const char *name, gboolean *not_found, GError **error);
     /* Every node device whose capability is CAP ("pci", "usb_device",

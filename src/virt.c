@@ -73,6 +73,18 @@ static char *backend_uri(VirtConn *vc)
     return uri ? take_string(uri) : g_strdup("?");
 }
 
+/* virsh hostname: the name the host gives itself (for a fleet engine's
+ * node name) */
+static char *backend_hostname(VirtConn *vc, GError **error)
+{
+    char *name = virConnectGetHostname(vc->conn);
+    if (name == NULL) {
+        set_libvirt_error(error, "cannot read the host's name");
+        return NULL;
+    }
+    return take_string(name);
+}
+
 static char *backend_nodedev_xml(VirtConn *vc, const char *name, gboolean *not_found, GError **error)
 {
     *not_found = FALSE;
@@ -329,6 +341,7 @@ static const VirtBackend backend = {
     .open = backend_open,
     .close = backend_close,
     .uri = backend_uri,
+    .hostname = backend_hostname,
     .nodedev_xml = backend_nodedev_xml,
     .nodedev_list = backend_nodedev_list,
     .domain_list = backend_domain_list,
