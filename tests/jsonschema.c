@@ -18,7 +18,7 @@ static const char *const type_names[] = { "null", "boolean", "object", "array", 
 static const char *const annotations[] = { "$schema", "$id", "$comment", "title", "description", "examples", "default" };
 static const char *const keywords[] = {
     "type", "properties", "required", "additionalProperties", "items", "minItems", "enum",
-    "const", "pattern", "minimum", "maximum", "$defs", "$ref",
+    "const", "pattern", "minimum", "maximum", "$defs", "$ref", "oneOf",
 };
 
 static gboolean in_list(const char *word, const char *const *list, gsize n)
@@ -241,6 +241,19 @@ static gboolean check_keyword(JsonSchema *s, const char *key, JsonNode *value, G
             return schema_error(error, path, "%s must be a number", key);
         return TRUE;
     }
+    if (strcmp(key, "oneOf") == 0) {
+        if (!JSON_NODE_HOLDS_ARRAY(value) || json_array_get_length(json_node_get_array(value)) == 0)
+            return schema_error(error, path, "oneOf must be a non-empty array of schemas");
+        JsonArray *a = json_node_get_array(value);
+        for (guint i = 0; i < json_array_get_length(a); i++) {
+            gsize len = path->len;
+            g_string_append_printf(path, "/%u", i);
+            if (!check_schema(s, json_array_get_element(a, i), path, error))
+                return FALSE;
+            g_string_truncate(path, len);
+        }
+        return TRUE;
+    }
     if (strcmp(key, "$ref") == 0) {
         if (!is_string(value) || resolve_ref(s->root, json_node_get_string(value)) == NULL)
             return schema_error(error, path, "$ref does not point into this document");
@@ -403,11 +416,36 @@ static gboolean validate_array(JsonSchema *s, JsonObject *schema, JsonNode *inst
     return TRUE;
 }
 
+static gboolean validate_node(JsonSchema *s, JsonNode *schema, JsonNode *inst, GString *path, GError **error);
+
+/* oneOf: exactly one of the schemas accepts INST; the error of the last
+ * one tried is kept when none does. */
+static gboolean validate_one_of(JsonSchema *s, JsonArray *schemas, JsonNode *inst, GString *path, GError **error)
+{
+    guint matched = 0;
+    g_autoptr(GError) last = NULL;
+    for (guint i = 0; i < json_array_get_length(schemas); i++) {
+        g_clear_error(&last);
+        gsize len = path->len;
+        if (validate_node(s, json_array_get_element(schemas, i), inst, path, &last))
+            matched++;
+        g_string_truncate(path, len);
+    }
+    if (matched == 1)
+        return TRUE;
+    if (matched > 1)
+        return invalid(error, path, "%u schemas of oneOf accept the value, not one", matched);
+    return invalid(error, path, "no schema of oneOf accepts the value (the last: %s)", last->message);
+}
+
 static gboolean validate_node(JsonSchema *s, JsonNode *schema, JsonNode *inst, GString *path, GError **error)
 {
     if (is_boolean(schema))
         return json_node_get_boolean(schema) ? TRUE : invalid(error, path, "no value is allowed here");
     JsonObject *so = json_node_get_object(schema);
+    if (json_object_has_member(so, "oneOf") &&
+        !validate_one_of(s, json_object_get_array_member(so, "oneOf"), inst, path, error))
+        return FALSE;
 
     if (json_object_has_member(so, "$ref")) {
         JsonNode *target = resolve_ref(s->root, json_object_get_string_member(so, "$ref"));

@@ -5,7 +5,8 @@
  *   integer string), properties, required, additionalProperties (false or a
  *   schema), items (one schema for every element), minItems, enum, const,
  *   pattern (GRegex, unanchored as the standard says), minimum, maximum,
- *   $defs and $ref to "#/..." inside the same document; the annotations
+ *   oneOf (exactly one of the schemas accepts the value), $defs and $ref
+ *   to "#/..." inside the same document; the annotations
  *   $schema, $id, $comment, title, description, examples and default.
  *
  * Any other keyword is a schema error rather than silently ignored, so that

@@ -386,25 +386,22 @@ static void test_templates_errors(void)
 
 static void test_nova_text(void)
 {
+    /* a GPU and its audio function: one alias each (issue 15) */
     g_autoptr(CmdResult) r = run("nova-config", "--alias", "gpu", nodedev("pci_0000_01_00_0.xml"),
-                              nodedev("pci_0000_03_00_0.xml"), nodedev("pci_0000_03_10_0.xml"),
-                              nodedev("pci_0000_03_10_2.xml"), NULL);
+                              nodedev("pci_0000_01_00_1.xml"), NULL);
     assert_exit(r, 0);
     g_assert_cmpstr(r->err, ==, "");
     g_assert_cmpstr(r->out, ==,
                     "[pci]\n"
                     "# compute nodes: the devices this host offers to guests\n"
                     "device_spec = {\"vendor_id\": \"10de\", \"product_id\": \"1e87\", \"address\": \"0000:01:00.0\"}\n"
-                    "device_spec = {\"vendor_id\": \"8086\", \"product_id\": \"10c9\", \"address\": \"0000:03:00.0\"}\n"
-                    "device_spec = {\"vendor_id\": \"8086\", \"product_id\": \"10ca\", \"address\": \"0000:03:10.0\"}\n"
-                    "device_spec = {\"vendor_id\": \"8086\", \"product_id\": \"10ca\", \"address\": \"0000:03:10.2\"}\n"
-                    "# API and compute nodes: the alias flavors ask for\n"
+                    "device_spec = {\"vendor_id\": \"10de\", \"product_id\": \"10f8\", \"address\": \"0000:01:00.1\"}\n"
+                    "# API and compute nodes: the aliases; a flavor asks for each once with\n"
+                    "# \"pci_passthrough:alias\"=\"gpu:1,gpu-audio:1\"\n"
                     "alias = {\"vendor_id\": \"10de\", \"product_id\": \"1e87\", \"device_type\": \"type-PCI\", "
                     "\"name\": \"gpu\"}\n"
-                    "alias = {\"vendor_id\": \"8086\", \"product_id\": \"10c9\", \"device_type\": \"type-PF\", "
-                    "\"name\": \"gpu\"}\n"
-                    "alias = {\"vendor_id\": \"8086\", \"product_id\": \"10ca\", \"device_type\": \"type-VF\", "
-                    "\"name\": \"gpu\"}\n");
+                    "alias = {\"vendor_id\": \"10de\", \"product_id\": \"10f8\", \"device_type\": \"type-PCI\", "
+                    "\"name\": \"gpu-audio\"}\n");
     /* every value is JSON nova can read */
     g_auto(GStrv) lines = g_strsplit(r->out, "\n", -1);
     for (char **l = lines; *l; l++) {
@@ -414,6 +411,14 @@ static void test_nova_text(void)
         g_autoptr(JsonNode) n = test_parse_json_object(brace);
         g_assert_nonnull(n);
     }
+    /* two VFs are one kind under one name, with their physical network */
+    g_autoptr(CmdResult) v = run("nova-config", "--alias", "nic", "--physnet", "physnet1",
+                              nodedev("pci_0000_03_10_0.xml"), nodedev("pci_0000_03_10_2.xml"), NULL);
+    assert_exit(v, 0);
+    assert_contains(v->out, "device_spec = {\"vendor_id\": \"8086\", \"product_id\": \"10ca\", \"address\": "
+                            "\"0000:03:10.2\", \"physical_network\": \"physnet1\"}\n");
+    assert_contains(v->out, "\"pci_passthrough:alias\"=\"nic:1\"\n");
+    g_assert_cmpuint(test_count(v->out, "alias = {"), ==, 1);
 }
 
 static void test_nova_legacy_flavor(void)
@@ -452,10 +457,10 @@ static void test_nova_json(void)
     JsonObject *flavor = json_object_get_object_member(o, "flavor");
     g_assert_cmpstr(json_object_get_string_member(flavor, "property"), ==, "pci_passthrough:alias");
     g_assert_cmpstr(json_object_get_string_member(flavor, "value"), ==, "nic:1");
-    /* without --flavor-property, no flavor key */
+    /* without --flavor-property, flavor is null */
     g_autoptr(CmdResult) r2 = run("--json", "nova-config", "--alias", "nic", nodedev("pci_0000_03_10_2.xml"), NULL);
     g_autoptr(JsonNode) root2 = test_parse_json_object(r2->out);
-    g_assert_false(json_object_has_member(json_node_get_object(root2), "flavor"));
+    g_assert_true(json_object_get_null_member(json_node_get_object(root2), "flavor"));
 }
 
 static void test_nova_errors(void)

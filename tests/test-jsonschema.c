@@ -189,7 +189,9 @@ static void test_schema_errors(void)
         const char *schema, *want;
     } cases[] = {
         { "{\"type\": \"object\", \"additionalproperties\": false}", "keyword 'additionalproperties'" },
-        { "{\"oneOf\": [{\"type\": \"string\"}]}", "keyword 'oneOf' is outside" },
+        { "{\"anyOf\": [{\"type\": \"string\"}]}", "keyword 'anyOf' is outside" },
+        { "{\"oneOf\": []}", "oneOf must be a non-empty array" },
+        { "{\"oneOf\": [{\"type\": \"txt\"}]}", "/oneOf/0/type" },
         { "{\"type\": \"text\"}", "unknown type 'text'" },
         { "{\"type\": []}", "type must be" },
         { "{\"properties\": {\"a\": {\"type\": \"string\", \"format\": \"uuid\"}}}", "/properties/a/format" },
@@ -221,9 +223,30 @@ static void test_schema_errors(void)
     assert_invalid(s, "{\"c\": \"3\"}", (const char *const[]){ "/c: expected integer", NULL });
 }
 
+/* oneOf: exactly one alternative (export's formats are told apart by
+ * their keys). */
+static void test_one_of(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonSchema) s = json_schema_parse(
+        "{\"oneOf\": [{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\"}},"
+        " \"required\": [\"a\"], \"additionalProperties\": false},"
+        " {\"type\": \"object\", \"properties\": {\"b\": {\"type\": \"integer\"}},"
+        " \"required\": [\"b\"], \"additionalProperties\": false},"
+        " {\"type\": [\"string\", \"integer\"]}, {\"type\": \"integer\"}]}", &error);
+    g_assert_no_error(error);
+    assert_valid(s, "{\"a\": \"x\"}");
+    assert_valid(s, "{\"b\": 1}");
+    assert_valid(s, "\"text\"");
+    assert_invalid(s, "{\"a\": 1}", (const char *const[]){ "no schema of oneOf accepts", NULL });
+    assert_invalid(s, "{\"a\": \"x\", \"b\": 1}", (const char *const[]){ "no schema of oneOf", NULL });
+    assert_invalid(s, "3", (const char *const[]){ "2 schemas of oneOf accept the value", NULL });
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/jsonschema/one-of", test_one_of);
     g_test_add_func("/jsonschema/accepts", test_accepts);
     g_test_add_func("/jsonschema/missing-key", test_missing_key);
     g_test_add_func("/jsonschema/extra-key", test_extra_key);
