@@ -301,47 +301,95 @@ static const char *str_at(JsonNode *root, const char *pointer)
     return json_node_get_string(n);
 }
 
+/* The flavor value an output names: its "pci_passthrough:alias"="…" line. */
+static char *flavor_value(const char *out)
+{
+    const char *mark = "\"pci_passthrough:alias\"=\"";
+    const char *at = strstr(out, mark);
+    g_assert_nonnull(at);
+    at += strlen(mark);
+    return g_strndup(at, (gsize)(strchr(at, '"') - at));
+}
+
+/* Every nova form the tests print, and what nova makes of its own flavor
+ * value: one request per alias name, each for one kind of device. */
 static void test_nova_parsed_by_nova(void)
 {
-    g_autoptr(CmdResult) gpu = cmd_run_on(HOST, "nova-config", "--alias", "gpu", "--flavor-property", "gpu.large",
-                                          "--count", "2", "01:00.0", "01:00.1", NULL);
-    g_autoptr(CmdResult) vf = cmd_run_on(HOST, "nova-config", "--alias", "nic", "--legacy", "--physnet", "physnet1",
-                                         "03:10.0", "03:10.2", NULL);
-    g_autoptr(CmdResult) all = cmd_run_on(HOST, "export", "nova", "--name", "gpu", "--all-functions", "01:00.0", NULL);
-    cmd_assert_exit(gpu, 0);
-    cmd_assert_exit(vf, 0);
-    cmd_assert_exit(all, 0);
-    /* the flavor value is the one our output names */
-    const char *value = strstr(gpu->out, "\"pci_passthrough:alias\"=\"gpu:2,gpu-audio:2\"\n");
-    g_assert_nonnull(value);
-    g_autofree char *a = write_conf("gpu.conf", gpu->out), *b = write_conf("vf.conf", vf->out);
-    g_autofree char *c = write_conf("all.conf", all->out);
-    const char *pairs[] = { a, "gpu:2,gpu-audio:2", b, "nic:1", c, "gpu:1,gpu-audio:1,gpu-usb-controller:1,"
-                                                                   "gpu-serial-bus:1", NULL };
-    g_autoptr(JsonNode) got = nova_parse(pairs);
+    g_autofree char *gpu_xml = nodedev("pci_0000_01_00_0.xml"), *audio_xml = nodedev("pci_0000_01_00_1.xml");
+    g_autofree char *uri = test_driver_uri(HOST);
+    const char *const cases[][14] = {
+        { "-c", uri, "nova-config", "--alias", "gpu", "--flavor-property", "gpu.large", "--count", "2", "01:00.0",
+          "01:00.1", NULL },
+        { "-c", uri, "nova-config", "--alias", "nic", "--legacy", "--physnet", "physnet1", "03:10.0", "03:10.2", NULL },
+        { "-c", uri, "export", "nova", "--name", "gpu", "--all-functions", "01:00.0", NULL },
+        { "nova-config", "--alias", "gpu", "--flavor-property", "my flavor", gpu_xml, audio_xml, NULL },
+        { "-c", uri, "nova-config", "--alias", "nic", "03:00.0", "03:00.1", NULL },
+        { "-c", uri, "nova-config", "--alias", "vga", "01:00.0", "0000:00:02.0", NULL },
+    };
+    /* the alias names each case's flavor asks for, in order */
+    const char *const names[][5] = {
+        { "gpu", "gpu-audio", NULL },
+        { "nic", NULL },
+        { "gpu", "gpu-audio", "gpu-usb-controller", "gpu-serial-bus", NULL },
+        { "gpu", "gpu-audio", NULL },
+        { "nic", "nic-1", NULL },
+        { "vga", NULL },
+    };
+    g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(CmdResult) r = cmd_runv(NULL, NULL, cases[i]);
+        cmd_assert_exit(r, 0);
+        g_autofree char *file = g_strdup_printf("case%u.conf", i);
+        g_ptr_array_add(pairs, write_conf(file, r->out));
+        g_ptr_array_add(pairs, flavor_value(r->out));
+    }
+    /* the form before issue 15: both functions under one name */
+    g_ptr_array_add(pairs, write_conf("old.conf", "[pci]\n"
+                                                  "alias = {\"vendor_id\": \"10de\", \"product_id\": \"1e87\", "
+                                                  "\"device_type\": \"type-PCI\", \"name\": \"gpu\"}\n"
+                                                  "alias = {\"vendor_id\": \"10de\", \"product_id\": \"10f8\", "
+                                                  "\"device_type\": \"type-PCI\", \"name\": \"gpu\"}\n"));
+    g_ptr_array_add(pairs, g_strdup("gpu:1"));
+    /* and what nova-config refuses (one name, two device types) */
+    g_ptr_array_add(pairs, write_conf("mixed.conf", "[pci]\n"
+                                                    "alias = {\"vendor_id\": \"10de\", \"product_id\": \"1e87\", "
+                                                    "\"device_type\": \"type-PCI\", \"name\": \"x\"}\n"
+                                                    "alias = {\"vendor_id\": \"8086\", \"product_id\": \"10ca\", "
+                                                    "\"device_type\": \"type-VF\", \"name\": \"x\"}\n"));
+    g_ptr_array_add(pairs, g_strdup("x:1"));
+    g_ptr_array_add(pairs, NULL);
+    g_autoptr(JsonNode) got = nova_parse((const char *const *)pairs->pdata);
     if (got == NULL)
         return;
-    /* GPU + audio: one request per function, each for exactly its device */
-    g_assert_null(json_pointer_get(got, "/0/error"));
-    g_assert_cmpstr(str_at(got, "/0/requests/0/alias_name"), ==, "gpu");
-    g_assert_cmpstr(str_at(got, "/0/requests/1/alias_name"), ==, "gpu-audio");
-    g_assert_null(json_pointer_get(got, "/0/requests/2"));
-    for (guint i = 0; i < 2; i++) {
-        g_autofree char *count = g_strdup_printf("/0/requests/%u/count", i);
-        g_assert_cmpint(json_node_get_int(json_pointer_get(got, count)), ==, 2);
-        g_autofree char *second = g_strdup_printf("/0/requests/%u/spec/1", i);
-        g_assert_null(json_pointer_get(got, second));
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *err = g_strdup_printf("/%u/error", i);
+        if (json_pointer_get(got, err))
+            g_error("case %u: nova says %s", i, json_node_get_string(json_pointer_get(got, err)));
+        guint n = 0;
+        for (; names[i][n]; n++) {
+            g_autofree char *name = g_strdup_printf("/%u/requests/%u/alias_name", i, n);
+            g_autofree char *second = g_strdup_printf("/%u/requests/%u/spec/1", i, n);
+            g_assert_cmpstr(str_at(got, name), ==, names[i][n]);
+            if (i != 5) /* the one case of two kinds under one name */
+                g_assert_null(json_pointer_get(got, second));
+        }
+        g_autofree char *beyond = g_strdup_printf("/%u/requests/%u", i, n);
+        g_assert_null(json_pointer_get(got, beyond));
     }
+    /* GPU + audio, --count 2: one request per function, each for its device */
+    g_assert_cmpint(json_node_get_int(json_pointer_get(got, "/0/requests/1/count")), ==, 2);
     g_assert_cmpstr(str_at(got, "/0/requests/0/spec/0/product_id"), ==, "1e87");
     g_assert_cmpstr(str_at(got, "/0/requests/1/spec/0/product_id"), ==, "10f8");
     g_assert_cmpstr(str_at(got, "/0/device_spec/1/address"), ==, "0000:01:00.1");
     /* VFs: passthrough_whitelist read as device_spec, the physnet a tag */
-    g_assert_null(json_pointer_get(got, "/1/error"));
     g_assert_cmpstr(str_at(got, "/1/device_spec/1/tags/physical_network"), ==, "physnet1");
     g_assert_cmpstr(str_at(got, "/1/requests/0/spec/0/dev_type"), ==, "type-VF");
-    /* all four functions: four requests */
-    g_assert_cmpstr(str_at(got, "/2/requests/3/alias_name"), ==, "gpu-serial-bus");
-    g_assert_null(json_pointer_get(got, "/2/requests/4"));
+    /* two cards under one name: one request, either card */
+    g_assert_cmpstr(str_at(got, "/5/requests/0/spec/1/product_id"), ==, "3e92");
+    /* the old form: one request for either function, the bug of issue 15 */
+    g_assert_cmpstr(str_at(got, "/6/requests/0/spec/1/product_id"), ==, "10f8");
+    g_assert_null(json_pointer_get(got, "/6/requests/1"));
+    cmd_assert_contains(str_at(got, "/7/error"), "Device type mismatch for alias 'x'");
 }
 
 /* What nova itself refuses is refused here: nothing on stdout. */
