@@ -116,6 +116,26 @@ static char *node_name(HostPart *p, guint index, GError **error)
     return g_steal_pointer(&name);
 }
 
+/* Every device the format prints needs its ids: with Proxmox's whole
+ * slots, only the slot's lowest function is printed (the others may be
+ * known by address alone, from an offline XML's IOMMU group). */
+static gboolean check_devices(GPtrArray *devices, char **specs, Format format, GError **error)
+{
+    if (format != FORMAT_PROXMOX || !hostdev_cli.all_functions)
+        return fleet_check_pci(devices, specs, format_names[format], error);
+    g_autoptr(GPtrArray) printed = g_ptr_array_new();
+    guint nspecs = g_strv_length(specs);
+    g_autoptr(GPtrArray) named = g_ptr_array_new();
+    for (guint i = 0; i < devices->len; i++) {
+        if (fleet_slot_leader(devices, devices->pdata[i])) {
+            g_ptr_array_add(printed, devices->pdata[i]);
+            g_ptr_array_add(named, i < nspecs ? specs[i] : NULL);
+        }
+    }
+    g_ptr_array_add(named, NULL);
+    return fleet_check_pci(printed, (char **)named->pdata, format_names[format], error);
+}
+
 /* The devices on every host (-c, each), or on the one host or offline. */
 static GPtrArray *read_hosts(char **specs, Format format, GError **error)
 {
@@ -130,7 +150,7 @@ static GPtrArray *read_hosts(char **specs, Format format, GError **error)
         p->part.devices = ok ? (global_opts.connects ? resolve_devices(&p->host, specs, flags, error)
                                                      : resolve_devices_open(&p->host, specs, flags, error))
                              : NULL;
-        if (p->part.devices == NULL || !fleet_check_pci(p->part.devices, specs, format_names[format], error))
+        if (p->part.devices == NULL || !check_devices(p->part.devices, specs, format, error))
             return NULL;
         if (format == FORMAT_PROXMOX && !(p->node = node_name(p, i, error)))
             return NULL;

@@ -94,18 +94,6 @@ static gboolean proxmox_id_valid(const char *id)
     return TRUE;
 }
 
-/* Whether DEV stands for its whole slot: the lowest function of it among
- * DEVICES (VFs stand alone). */
-static gboolean slot_leader(GPtrArray *devices, const Nodedev *dev)
-{
-    for (guint i = 0; i < devices->len; i++) {
-        const Nodedev *o = devices->pdata[i];
-        if (!o->is_vf && pci_addr_same_slot(&o->pci, &dev->pci) && o->pci.function < dev->pci.function)
-            return FALSE;
-    }
-    return TRUE;
-}
-
 static char *proxmox_map(const char *node, const Nodedev *dev, gboolean whole_slot)
 {
     g_autofree char *path = pci_addr_format(&dev->pci, PCI_FORMAT_PCI);
@@ -129,7 +117,7 @@ static void proxmox_collect(GPtrArray *hosts, const char *name, gboolean whole_s
         for (guint i = 0; i < host->devices->len; i++) {
             const Nodedev *dev = host->devices->pdata[i];
             gboolean whole = whole_slots && !dev->is_vf;
-            if (whole && !slot_leader(host->devices, dev))
+            if (whole && !fleet_slot_leader(host->devices, dev))
                 continue;
             const char *id = whole ? name : fnames->pdata[i];
             GPtrArray *list = g_hash_table_lookup(maps, id);

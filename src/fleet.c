@@ -59,6 +59,19 @@ GPtrArray *fleet_names(GPtrArray *devices, const char *base)
     return names;
 }
 
+gboolean fleet_slot_leader(GPtrArray *devices, const Nodedev *dev)
+{
+    if (dev->kind != NODEDEV_PCI || dev->is_vf)
+        return TRUE;
+    for (guint i = 0; i < devices->len; i++) {
+        const Nodedev *o = devices->pdata[i];
+        if (o->kind == NODEDEV_PCI && !o->is_vf && pci_addr_same_slot(&o->pci, &dev->pci) &&
+            o->pci.function < dev->pci.function)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 GPtrArray *fleet_distinct(GPtrArray *names)
 {
     GPtrArray *out = g_ptr_array_new();

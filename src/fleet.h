@@ -22,6 +22,11 @@ GPtrArray *fleet_names(GPtrArray *devices, const char *base);
  * beyond them came with --all-functions and are named by address. */
 gboolean fleet_check_pci(GPtrArray *devices, char **specs, const char *engine, GError **error);
 
+/* Whether DEV stands for its slot when a whole slot is one unit (Proxmox's
+ * "All Functions"): the lowest function of it among DEVICES, or a device
+ * that stands alone (a VF, not PCI). */
+gboolean fleet_slot_leader(GPtrArray *devices, const Nodedev *dev);
+
 /* DEVICES in the order the names appear first: the distinct names. */
 GPtrArray *fleet_distinct(GPtrArray *names);
 

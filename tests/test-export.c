@@ -126,6 +126,17 @@ static void test_proxmox_offline(void)
     g_assert_cmpstr(r->out, ==,
                     "pvesh create /cluster/mapping/pci --id gpu --map node=pve1,path=0000:01:00.0,id=10de:1e87,"
                     "iommugroup=14\n");
+    /* the whole slot from the XML alone: its IOMMU group names the other
+     * functions, the ids are function 0's */
+    g_autoptr(CmdResult) whole = run("-q", "export", "proxmox", "--name", "gpu", "--node", "pve1", "--all-functions",
+                                     gpu, NULL);
+    cmd_assert_exit(whole, 0);
+    g_assert_cmpstr(whole->out, ==,
+                    "pvesh create /cluster/mapping/pci --id gpu --map node=pve1,path=0000:01:00,id=10de:1e87,"
+                    "iommugroup=14\n");
+    /* KubeVirt needs every function's ids: the XML of each, or -c */
+    g_autoptr(CmdResult) kv = run("export", "kubevirt", "--name", "gpu", "--all-functions", gpu, NULL);
+    cmd_assert_error(kv, 2, "0000:01:00.1: kubevirt needs the vendor and product ids", NULL);
     g_autoptr(CmdResult) no_node = run("export", "proxmox", "--name", "gpu", gpu, NULL);
     cmd_assert_error(no_node, 2, "proxmox needs the node's name: --node NODE, or -c URI", NULL);
     g_autoptr(CmdResult) bad_node = run("export", "proxmox", "--name", "gpu", "--node", "pve.example", gpu, NULL);
