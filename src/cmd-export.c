@@ -176,8 +176,9 @@ static int write_doc(GPtrArray *parts, Format format, GError **error)
                                    : export_kubevirt(hosts, ex.name, ex.vm, error);
     if (doc == NULL)
         return vh_error_exit_code(*error);
-    for (const char *const *note = export_doc_notes(doc); *note; note++)
-        cli_note("%s", *note);
+    GPtrArray *notes = export_doc_notes(doc);
+    for (guint i = 0; i < notes->len; i++)
+        cli_note("%s", (const char *)notes->pdata[i]);
     if (global_opts.json) {
         g_autoptr(VhJson) b = vh_json_new();
         export_doc_json(doc, b);

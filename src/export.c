@@ -74,11 +74,9 @@ void export_doc_free(ExportDoc *doc)
     g_free(doc);
 }
 
-const char *const *export_doc_notes(const ExportDoc *doc)
+GPtrArray *export_doc_notes(const ExportDoc *doc)
 {
-    if (doc->notes->len == 0 || doc->notes->pdata[doc->notes->len - 1] != NULL)
-        g_ptr_array_add(doc->notes, NULL);
-    return (const char *const *)doc->notes->pdata;
+    return doc->notes;
 }
 
 /* ---------------------------------------------------------------- Proxmox */
@@ -223,8 +221,8 @@ static char *resource_name(const char *domain, const char *fname, const Nodedev 
     return g_strdup_printf("%s/%s", d, fname);
 }
 
-/* The entry for selector SEL: NULL when new, or refusal when it would be
- * permitted under two names (the device plugin advertises each device once). */
+/* Permit SEL as RESOURCE once; a selector under two resource names is
+ * refused (KubeVirt's device plugin advertises each device once). */
 static gboolean permitted_add(Node *list, const char *sel, const char *resource, GError **error)
 {
     for (guint i = 0; i < list->children->len; i++) {
@@ -246,7 +244,7 @@ static gboolean permitted_add(Node *list, const char *sel, const char *resource,
     return TRUE;
 }
 
-/* A name no earlier entry of LIST has: NAME, else NAME-2, NAME-3 … */
+/* A name not in USED (then added to it): NAME, else NAME-2, NAME-3 … */
 static char *unique_name(GHashTable *used, const char *name)
 {
     char *n = g_strdup(name);

@@ -42,6 +42,6 @@ char *export_doc_text(const ExportDoc *doc);
 /* The --json form (schemas/export.schema.json). */
 void export_doc_json(const ExportDoc *doc, VhJson *b);
 
-/* Notes for stderr about what the document cannot say (NULL-terminated,
- * owned by DOC). */
-const char *const *export_doc_notes(const ExportDoc *doc);
+/* Notes for stderr about what the document cannot say (strings, owned by
+ * DOC). */
+GPtrArray *export_doc_notes(const ExportDoc *doc);
