@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "dommeta.h"
 #include "domindex.h"
 #include "errors.h"
 #include "validate.h"
@@ -453,6 +454,7 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
         return FALSE;
 
     g_autoptr(GPtrArray) added_entries = g_ptr_array_new();
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new(), placed = g_ptr_array_new();
     guint index = 0;
     for (guint g = 0; g < groups->len; g++) {
         GPtrArray *group = groups->pdata[g];
@@ -476,11 +478,13 @@ gboolean domedit_add(DomDoc *dd, GPtrArray *devices, const HostdevOpts *opts, co
             if (node == NULL)
                 return FALSE;
             g_ptr_array_add(added_entries, (gpointer)domindex_add(idx, node));
+            g_ptr_array_add(nodes, node);
+            g_ptr_array_add(placed, (gpointer)dev);
             if (added)
                 g_ptr_array_add(added, g_strdup(text));
         }
     }
-    return check_added(dd, idx, added_entries, error);
+    return check_added(dd, idx, added_entries, error) && dommeta_note_edit(dd, nodes, placed, NULL, error);
 }
 
 void removed_device_free(RemovedDevice *r)
@@ -563,8 +567,10 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, gboolean strict, G
     }
     /* taking elements out introduces no duplicate and no clash: nothing
      * to check afterwards */
+    g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func((GDestroyNotify)nodedev_free);
     for (guint i = 0; i < victims->len; i++) {
         xmlNode *d = victims->pdata[i];
+        g_ptr_array_add(sources, domdoc_hostdev_source(d, NULL));
         g_autofree char *desc = domdoc_describe(d);
         g_string_append_printf(notes, "removed %s\n", desc);
         if (removed) {
@@ -578,5 +584,5 @@ gboolean domedit_remove(DomDoc *dd, const RemoveMatch *match, gboolean strict, G
         if (!domdoc_remove_device(dd, d, error))
             return FALSE;
     }
-    return TRUE;
+    return dommeta_note_edit(dd, NULL, NULL, sources, error);
 }

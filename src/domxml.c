@@ -605,3 +605,23 @@ gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error)
     xmlFreeNode(device);
     return TRUE;
 }
+
+const char *domdoc_data(const DomDoc *dd, gsize *len)
+{
+    *len = dd->len;
+    return dd->data;
+}
+
+const XmlSpan *domdoc_span(const DomDoc *dd, xmlNode *node)
+{
+    const XmlSpan *s = vh_xml_span(dd->spans, node);
+    return s && s->start != s->end ? s : NULL;
+}
+
+void domdoc_splice(DomDoc *dd, gsize offset, gsize remove, const char *text)
+{
+    add_splice(dd, offset, remove, g_strdup(text));
+}
+
+char *domdoc_indent(const DomDoc *dd, xmlNode *node) { return node_indent(dd, node); }
+gsize domdoc_line_end(const DomDoc *dd, gsize pos) { return insertion_point(dd, pos); }

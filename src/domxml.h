@@ -7,6 +7,7 @@
 
 #include "nodedev.h"
 #include "pciaddr.h"
+#include "xmlutil.h"
 
 typedef struct DomDoc DomDoc;
 
@@ -52,3 +53,14 @@ gboolean domdoc_remove_device(DomDoc *dd, xmlNode *device, GError **error);
 
 const char *domdoc_step(const DomDoc *dd);
 const char *domdoc_newline(const DomDoc *dd);
+
+/* For edits outside <devices> (domsplice.c): the original bytes, an
+ * element's span in them (NULL for one added by this edit), a splice
+ * (TEXT copied; NULL removes only), the indentation of NODE's line (NULL
+ * when it shares its line), and where a block that should follow POS goes
+ * (the end of POS's line when only comments and blanks follow it). */
+const char *domdoc_data(const DomDoc *dd, gsize *len);
+const XmlSpan *domdoc_span(const DomDoc *dd, xmlNode *node);
+void domdoc_splice(DomDoc *dd, gsize offset, gsize remove, const char *text);
+char *domdoc_indent(const DomDoc *dd, xmlNode *node);
+gsize domdoc_line_end(const DomDoc *dd, gsize pos);

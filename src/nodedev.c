@@ -45,6 +45,8 @@ void nodedev_free(Nodedev *dev)
     g_free(dev->uuid);
     g_free(dev->mdev_type);
     g_free(dev->mdev_device_api);
+    g_free(dev->sysfs_path);
+    g_free(dev->vpd_serial);
     g_free(dev);
 }
 
@@ -233,6 +235,11 @@ static gboolean parse_pci_cap(Nodedev *dev, xmlNode *cap, const char *what, GErr
             dev->vf_max = max ? (gint)m : (gint)dev->vfs->len;
         } else if (g_strcmp0(type, "mdev_types") == 0) {
             read_mdev_types(dev, sub);
+        } else if (g_strcmp0(type, "vpd") == 0) {
+            g_free(dev->vpd_serial);
+            dev->vpd_serial = vh_xml_text(vh_xml_child(vh_xml_child(sub, "fields"), "serial_number"));
+            if (dev->vpd_serial && *dev->vpd_serial == '\0')
+                g_clear_pointer(&dev->vpd_serial, g_free);
         }
     }
     return TRUE;
@@ -329,6 +336,7 @@ Nodedev *nodedev_from_xml_node(xmlNode *device, const char *what, GError **error
     dev->parent = vh_xml_text(vh_xml_child(device, "parent"));
     dev->driver = vh_xml_text(vh_xml_child(vh_xml_child(device, "driver"), "name"));
     dev->capability = vh_xml_prop(cap, "type");
+    dev->sysfs_path = vh_xml_text(vh_xml_child(device, "path"));
 
     gboolean ok = TRUE;
     if (g_strcmp0(dev->capability, "pci") == 0) {

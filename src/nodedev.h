@@ -67,6 +67,11 @@ typedef struct {
     guint scsi_host, scsi_bus, scsi_target, scsi_unit;
     char *mdev_device_api;  /* vfio-pci, vfio-ccw, vfio-ap: from the mdev's own XML, or
                                filled in by the inventory from its parent's types */
+
+    /* identity (issue 14): <path>, and the serial number of a PCI device's
+     * <capability type='vpd'> (the card's own, unlike its address) */
+    char *sysfs_path;
+    char *vpd_serial;
 } Nodedev;
 
 Nodedev *nodedev_new(NodedevKind kind);
