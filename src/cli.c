@@ -73,7 +73,8 @@ const GOptionEntry edit_entries[] = {
 
 const VerbDef *const verb_table[] = {
     &verb_list, &verb_show, &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_detach, &verb_reattach,
-    &verb_validate, &verb_check, &verb_generate, &verb_templates, &verb_nova_config, &verb_export, &verb_complete, NULL,
+    &verb_validate, &verb_verify, &verb_remap, &verb_check, &verb_generate, &verb_templates, &verb_nova_config,
+    &verb_export, &verb_complete, NULL,
 };
 
 const VerbDef *verb_find(const char *name)

@@ -20,7 +20,8 @@ typedef struct {
 } VerbDef;
 
 extern const VerbDef verb_list, verb_show, verb_address, verb_hostdev, verb_add, verb_remove, verb_detach,
-    verb_reattach, verb_validate, verb_check, verb_generate, verb_templates, verb_nova_config, verb_export, verb_complete;
+    verb_reattach, verb_validate, verb_verify, verb_remap, verb_check, verb_generate, verb_templates, verb_nova_config,
+    verb_export, verb_complete;
 /* Every verb, in the order --help lists them; NULL-terminated. */
 extern const VerbDef *const verb_table[];
 const VerbDef *verb_find(const char *name);
