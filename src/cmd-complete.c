@@ -4,7 +4,8 @@
  *   __complete options VERB          the verb's long options, then global ones
  *   __complete valued VERB           those of them that take a value
  *   __complete classes               values of list --class
- *   __complete domains               domain names, defined and running
+ *   __complete domains               domain names, defined and running (the
+ *                                    DOMAIN of add, remove, validate, verify, remap)
  *   __complete devices [free]        PCI node-device names and addresses
  *                                    (free: only assignable ones, for add)
  *   __complete held DOMAIN           host devices in DOMAIN's definition
