@@ -21,7 +21,8 @@ void verification_free(Verification *v)
     if (v == NULL)
         return;
     g_ptr_array_unref(v->items);
-    g_ptr_array_unref(v->ids);
+    if (v->ids)
+        g_ptr_array_unref(v->ids);
     g_free(v);
 }
 
