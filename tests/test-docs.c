@@ -575,7 +575,9 @@ static void test_bash_words(void)
         return;
     check_line("virt-hostdev a", (const char *const[]){ "add", "address", NULL }, TRUE);
     check_line("virt-hostdev ", (const char *const[]){ "address", "hostdev", "add", "remove", "validate", NULL }, FALSE);
-    check_line("virt-hostdev help rem", (const char *const[]){ "remove", NULL }, TRUE);
+    check_line("virt-hostdev help rem", (const char *const[]){ "remove", "remap", NULL }, TRUE);
+    check_line("virt-hostdev ver", (const char *const[]){ "verify", NULL }, TRUE);
+    check_line("virt-hostdev verify --r", (const char *const[]){ "--record", NULL }, TRUE);
     check_line("virt-hostdev add --man", (const char *const[]){ "--managed", NULL }, TRUE);
     check_line("virt-hostdev validate --f", (const char *const[]){ "--file", NULL }, TRUE);
     check_line("virt-hostdev --ver", (const char *const[]){ "--version", "--verbose", NULL }, TRUE);
@@ -792,6 +794,11 @@ static void test_bash_host_default_uri(void)
     check_on(uri, "virt-hostdev list --class u", (const char *const[]){ "usb-controller", "usb", NULL }, TRUE, NULL);
     check_on(uri, "virt-hostdev validate ", host_domains, TRUE, NULL);
     check_on(uri, "virt-hostdev validate web1 ", (const char *const[]){ NULL }, TRUE, NULL);
+    /* verify and remap: one DOMAIN, nothing after it */
+    check_on(uri, "virt-hostdev verify ", host_domains, TRUE, NULL);
+    check_on(uri, "virt-hostdev remap w", (const char *const[]){ "web1", "win11", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remap web1 ", (const char *const[]){ NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev verify --file guest.xml ", (const char *const[]){ NULL }, TRUE, NULL);
 
     /* with --file, the first argument is a device: no domains */
     check_on(uri, "virt-hostdev add --file guest.xml ", (const char *const[]){ "0000:01:00.0", NULL }, FALSE,
