@@ -670,6 +670,95 @@ static void test_corpus_defines(void)
     g_assert_cmpuint(t.kept, >=, CORPUS_TARGET);
 }
 
+/* ---- issue 14: identity, verify, remap on the real daemon ---- */
+
+/* A PCI device of this host that is no bridge and whose vendor:product no
+ * other device has (so that verify has one candidate), or NULL. */
+static char *unique_device(void)
+{
+    const char *argv[] = { "-c", URI, "list", NULL };
+    g_autoptr(CmdResult) r = cmd_runv(NULL, NULL, argv);
+    g_auto(GStrv) lines = g_strsplit(r->rc == 0 ? r->out : "", "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char name[64], address[32], cls[32], ids[32];
+        if (sscanf(*l, "%63s %31s %31s %31s", name, address, cls, ids) != 4 || !g_str_has_prefix(name, "pci_") ||
+            strcmp(cls, "bridge") == 0 || test_count(r->out, ids) != 1)
+            continue;
+        return g_strdup(address);
+    }
+    return NULL;
+}
+
+/* A definition whose hostdev names a device that "moved": libvirt keeps our
+ * <metadata>; verify --record records the device, and after its recorded
+ * address and source are shifted to one this host does not have (as a
+ * renumbering leaves them), verify says moved and remap defines the source
+ * back where the device is, read back from libvirt. Domain t14b-PID:
+ * inactive, managed='yes', never started. */
+static void test_identity_remap(void)
+{
+    if (!need_daemon())
+        return;
+    g_autofree char *dev = unique_device();
+    if (dev == NULL) {
+        g_test_skip("no PCI device with ids of its own on this host");
+        return;
+    }
+    g_autofree char *name = g_strdup_printf("t14b-%d", (int)getpid());
+    g_autofree char *src = g_strdup_printf("<address domain='0x%.4s' bus='0x%.2s' slot='0x%.2s' function='0x%.1s'/>",
+                                           dev, dev + 5, dev + 8, dev + 11);
+    g_autofree char *hostdev = g_strdup_printf("    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+                                               "      <source>%s</source>\n    </hostdev>\n", src);
+    g_autofree char *xml = g_strdup_printf(domain_template, name, hostdev);
+    g_autofree char *path = g_build_filename(test_tmpdir(), "t14b.xml", NULL);
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    g_autofree char *defined = virsh("define", path, NULL);
+    g_assert_nonnull(defined);
+
+    g_autoptr(CmdResult) unknown = vh("--json", "verify", name, NULL);
+    cmd_assert_exit(unknown, 1);
+    cmd_assert_contains(unknown->out, "\"status\" : \"unknown\"");
+    g_autoptr(CmdResult) rec = vh("verify", name, "--record", NULL);
+    cmd_assert_exit(rec, 0);
+    g_autofree char *recorded = virsh("dumpxml", "--inactive", name, NULL);
+    g_test_message("recorded:\n%s", recorded);
+    /* libvirt writes <metadata> again with libxml2's double quotes */
+    char q = strstr(recorded, "source=\"") ? '"' : '\'';
+    g_autofree char *entry = g_strdup_printf("source=%c%s%c", q, dev, q);
+    cmd_assert_contains(recorded, "http://virt-hostdev.org/xmlns/identity/1.0");
+    cmd_assert_contains(recorded, entry);
+
+    /* the renumbering: bus 0xfe slot 0x1f, the same function */
+    g_autofree char *gone = g_strdup_printf("0000:fe:1f.%c", dev[11]);
+    g_autofree char *gone_src = g_strdup_printf("<address domain='0x0000' bus='0xfe' slot='0x1f' function='0x%c'/>",
+                                                dev[11]);
+    g_autofree char *gone_entry = g_strdup_printf("source=%c%s%c", q, gone, q);
+    GString *shifted = g_string_new(recorded);
+    g_assert_cmpuint(g_string_replace(shifted, src, gone_src, 1), ==, 1);
+    g_assert_cmpuint(g_string_replace(shifted, entry, gone_entry, 1), ==, 1);
+    g_assert_true(g_file_set_contents(path, shifted->str, -1, NULL));
+    g_string_free(shifted, TRUE);
+    g_autofree char *redefined = virsh("define", path, NULL);
+    g_assert_nonnull(redefined);
+
+    g_autoptr(CmdResult) moved = vh("verify", name, NULL);
+    cmd_assert_exit(moved, 1);
+    g_autofree char *line = g_strdup_printf("%s  moved      %s", gone, dev);
+    cmd_assert_contains(moved->out, line);
+    g_autoptr(CmdResult) remap = vh("remap", name, NULL);
+    cmd_assert_exit(remap, 0);
+    cmd_assert_contains(remap->err, "defined domain");
+    g_autofree char *back = virsh("dumpxml", "--inactive", name, NULL);
+    g_test_message("remapped:\n%s", back);
+    cmd_assert_contains(back, src);
+    cmd_assert_contains(back, entry);
+    cmd_assert_lacks(back, gone_entry);
+    g_autoptr(CmdResult) ok = vh("verify", name, NULL);
+    cmd_assert_exit(ok, 0);
+    g_autofree char *out = virsh("undefine", name, NULL);
+    g_assert_nonnull(out);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -689,6 +778,7 @@ int main(int argc, char **argv)
     g_test_add_func("/daemon/live-needs-running", test_live_needs_running);
     g_test_add_func("/daemon/index-placements", test_index_placements);
     g_test_add_func("/daemon/corpus-defines", test_corpus_defines);
+    g_test_add_func("/daemon/identity-remap", test_identity_remap);
     int rc = g_test_run();
     stop_daemon();
     g_free(real_device);

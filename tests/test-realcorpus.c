@@ -6,7 +6,8 @@
  *   add --file F GPU --all-functions --guest-address auto   (two functions)
  *   remove --file - DEVICE [--all-functions]      on each add's output
  *   validate --file F
- * and each case below is one measure of issue 17's "Done when". A measure
+ * (each add also records its device's identity in <metadata>, which the
+ * remove takes away: the round trip covers it), and each case below is one measure of issue 17's "Done when". A measure
  * that misses its target fails with its figure and the first offenders; all
  * figures also go to BUILD_DIR/realcorpus-summary.txt. The whole program is
  * one counted SKIP when libvirt's test data cannot be fetched. */
@@ -425,6 +426,34 @@ static void test_add_remove_exact(void)
     report("add + remove byte-exact", fig, bad, bad->len > 0);
 }
 
+/* Issue 14: each add records its device once, in one element of ours,
+ * with one <metadata> (the input's own, or a new one). The GPU's second
+ * function, known offline only by its address in the first one's IOMMU
+ * group, has nothing to record. */
+static void test_identity_recorded(void)
+{
+    g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func(g_free);
+    guint n = 0;
+    for (guint i = 0; i < docs->len; i++) {
+        const Job *j = &jobs[i];
+        for (int k = 0; j->input && k < 2; k++) {
+            if (j->add[k].rc != 0)
+                continue;
+            n++;
+            const char *out = j->add[k].out;
+            guint meta_in = test_count(j->input, "<metadata"), meta_out = test_count(out, "<metadata");
+            if (test_count(out, "<vh:hostdevs ") != 1 || test_count(out, "<vh:hostdev ") != 1)
+                offend(bad, "entries", j, "%s: %u containers, %u entries", k ? "gpu" : "nvme",
+                       test_count(out, "<vh:hostdevs "), test_count(out, "<vh:hostdev "));
+            else if (meta_out != (meta_in ? meta_in : 1))
+                offend(bad, "metadata", j, "%s: %u <metadata> in, %u out", k ? "gpu" : "nvme", meta_in, meta_out);
+        }
+    }
+    g_autofree char *fig = g_strdup_printf("%u of %u adds recorded their device once (%.2f %%, target 100 %%)",
+                                           n - bad->len, n, pct(n - bad->len, n));
+    report("identity recorded", fig, bad, bad->len > 0);
+}
+
 static void test_validate(void)
 {
     g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func(g_free);
@@ -509,6 +538,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/realcorpus/pins", (gconstpointer)test_pins, run_case);
     g_test_add_data_func("/realcorpus/valid-in-valid-out", (gconstpointer)test_valid_out, run_case);
     g_test_add_data_func("/realcorpus/add-remove-exact", (gconstpointer)test_add_remove_exact, run_case);
+    g_test_add_data_func("/realcorpus/identity-recorded", (gconstpointer)test_identity_recorded, run_case);
     g_test_add_data_func("/realcorpus/validate", (gconstpointer)test_validate, run_case);
     int rc = g_test_run();
     write_summary();
