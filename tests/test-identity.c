@@ -171,6 +171,42 @@ static void test_remap_renumbered(void)
     g_assert_cmpstr(back, ==, orig);
 }
 
+/* An <interface type='hostdev'> written by hand: double quotes, blanks
+ * around '=', no domain attribute; remap changes the values only. */
+static void test_remap_interface_bytes(void)
+{
+    static const char doc[] =
+        "<domain type=\"kvm\">\n"
+        "  <name>vf</name>\n"
+        "  <metadata>\n"
+        "    <vh:hostdevs xmlns:vh=\"http://virt-hostdev.org/xmlns/identity/1.0\">\n"
+        "      <vh:hostdev source=\"0000:03:00.0\" vendor=\"0x8086\" product=\"0x10c9\" group_size=\"2\"/>\n"
+        "    </vh:hostdevs>\n"
+        "  </metadata>\n"
+        "  <os><type arch=\"x86_64\" machine=\"q35\">hvm</type></os>\n"
+        "  <devices>\n"
+        "    <interface type=\"hostdev\" managed=\"yes\">\n"
+        "      <source>\n"
+        "        <address type=\"pci\" bus = \"0x03\"  slot=\"0\" function=\"0x0\"/>\n"
+        "      </source>\n"
+        "      <mac address=\"52:54:00:6d:90:02\"/>\n"
+        "    </interface>\n"
+        "  </devices>\n"
+        "</domain>\n";
+    g_autofree char *path = save("vf.xml", doc);
+    g_autofree char *json = on("host-renumbered.xml", 1, "--json", "verify", "--file", path, NULL);
+    g_autofree char *st = statuses(json);
+    g_assert_cmpstr(st, ==, "0000:03:00.0=moved>0000:04:00.0");
+    g_autofree char *out = on("host-renumbered.xml", 0, "-q", "remap", "--file", path, NULL);
+    g_autoptr(GString) want = g_string_new(doc);
+    g_string_replace(want, "bus = \"0x03\"  slot=\"0\"", "bus = \"0x04\"  slot=\"0x00\"", 1);
+    g_string_replace(want, "<vh:hostdev source=\"0000:03:00.0\" vendor=\"0x8086\" product=\"0x10c9\" group_size=\"2\"/>",
+                     "<vh:hostdev source='0000:04:00.0' vendor='0x8086' product='0x10c9' class='0x020000' "
+                     "iommu_group='15' group_size='2' slot_functions='2' "
+                     "sysfs='/sys/devices/pci0000:00/0000:00:1c.0/0000:04:00.0'/>", 1);
+    g_assert_cmpstr(out, ==, want->str);
+}
+
 /* ---- serials, twins, replaced and missing devices ---- */
 
 static char *twins(const char *name)
@@ -351,6 +387,7 @@ int main(int argc, char **argv)
     g_test_add_func("/identity/add-existing-metadata", test_add_existing_metadata);
     g_test_add_func("/identity/verify-renumbered", test_verify_renumbered);
     g_test_add_func("/identity/remap-renumbered", test_remap_renumbered);
+    g_test_add_func("/identity/remap-interface-bytes", test_remap_interface_bytes);
     g_test_add_func("/identity/verify-twins", test_verify_twins);
     g_test_add_func("/identity/remap-twins", test_remap_twins);
     g_test_add_func("/identity/remap-refuses-duplicate", test_remap_refuses_duplicate);
