@@ -162,6 +162,17 @@ static void print_entries(FILE *out, const GOptionEntry *entries)
     }
 }
 
+gboolean cli_domain_or_file(const char *verb, const char *file, char **args, GError **error)
+{
+    if (file && args[0])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "give either DOMAIN or --file, not both ('%s')", args[0]);
+    else if (!file && !args[0])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s needs a DOMAIN or --file FILE", verb);
+    else if (args[0] && args[1])
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s takes one DOMAIN ('%s' is one too many)", verb, args[1]);
+    return *error == NULL;
+}
+
 void cli_print_verb_help(const VerbDef *verb, FILE *out)
 {
     fprintf(out, "Usage: virt-hostdev %s %s\n\n%s\n", verb->name, verb->params, verb->summary);

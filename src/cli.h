@@ -84,6 +84,10 @@ gboolean nova_cli_used(void);
  * the exit code. */
 int nova_cli_write(GPtrArray *devices, char **specs, const char *alias, GError **error);
 
+/* The arguments of a verb on one domain: ARGS holds one DOMAIN, or none
+ * with --file FILE; else a usage error naming VERB. */
+gboolean cli_domain_or_file(const char *verb, const char *file, char **args, GError **error);
+
 void cli_print_verb_help(const VerbDef *verb, FILE *out);
 void cli_print_help(FILE *out);
 /* "did you mean" for a mistyped word among CANDIDATES (NULL if none close). */

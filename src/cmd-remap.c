@@ -128,7 +128,7 @@ static gboolean remap(DomHome *home, GError **error)
 
 static int run_remap(char **args, GError **error)
 {
-    if (!verify_target_args("remap", opt.file, args, error) || !check_flags(error))
+    if (!cli_domain_or_file("remap", opt.file, args, error) || !check_flags(error))
         return VH_EXIT_USAGE;
     DomHome home = { 0 };
     gboolean ok = domhome_open(&home, args[0], opt.file, opt.in_place, error) && remap(&home, error);

@@ -21,13 +21,7 @@ static const GOptionEntry *const validate_options[] = { validate_entries, NULL }
 
 static int run_validate(char **args, GError **error)
 {
-    if (opt_file && args[0])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "give either DOMAIN or --file, not both ('%s')", args[0]);
-    else if (!opt_file && !args[0])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "validate needs a DOMAIN or --file FILE");
-    else if (args[0] && args[1])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "validate takes one DOMAIN ('%s' is one too many)", args[1]);
-    if (*error)
+    if (!cli_domain_or_file("validate", opt_file, args, error))
         return VH_EXIT_USAGE;
     g_autofree char *what = NULL;
     g_autofree char *data = NULL;

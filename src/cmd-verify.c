@@ -21,18 +21,6 @@ static const GOptionEntry verify_entries[] = {
 
 static const GOptionEntry *const verify_options[] = { verify_entries, NULL };
 
-/* The one domain argument of verify and remap, or a usage error. */
-gboolean verify_target_args(const char *verb, const char *file, char **args, GError **error)
-{
-    if (file && args[0])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "give either DOMAIN or --file, not both ('%s')", args[0]);
-    else if (!file && !args[0])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s needs a DOMAIN or --file FILE", verb);
-    else if (args[0] && args[1])
-        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s takes one DOMAIN ('%s' is one too many)", verb, args[1]);
-    return *error == NULL;
-}
-
 static char *address_or_null(const Nodedev *dev)
 {
     return dev ? pci_addr_format(&dev->pci, PCI_FORMAT_PCI) : NULL;
@@ -154,7 +142,7 @@ static gboolean record(DomHome *home, DomDoc *dd, Verification **v, GError **err
 
 static int run_verify(char **args, GError **error)
 {
-    if (!verify_target_args("verify", opt.file, args, error))
+    if (!cli_domain_or_file("verify", opt.file, args, error))
         return VH_EXIT_USAGE;
     if (opt.record && g_strcmp0(opt.file, "-") == 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--record rewrites the file: name one, not standard input");
