@@ -461,6 +461,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
     if (!host_open(&de.host, NULL, TRUE, error) ||
         !(de.dom = de.host.virt->domain_get(de.host.conn, name, error)) || !resolve_affect(&de, error))
         goto out;
+    host_read_subsystem_ids(&de.host); /* for the identities add records */
     if (edit.kind == EDIT_ADD) {
         /* the host must have the device: libvirt itself would accept a
          * hostdev for hardware that does not exist */
@@ -549,6 +550,7 @@ static int run_edit(EditKind kind, char **args, GError **error)
         ok = TRUE;
         if (kind == EDIT_ADD || named)
             ok = (devices = resolve_devices_open(&host, device_args, flags, error)) != NULL;
+        host_read_subsystem_ids(&host);
         edit.devices = devices;
         if (ok && kind == EDIT_REMOVE)
             ok = remove_match_init(&edit, error);

@@ -11,6 +11,7 @@ gboolean domhome_open(DomHome *home, const char *domain, const char *file, gbool
     /* the host's PCI devices: the other kinds are named by what they are */
     if (!host_open(&home->host, "pci", FALSE, error))
         return FALSE;
+    host_read_subsystem_ids(&home->host);
     if (domain) {
         if (!(home->dom = home->host.virt->domain_get(home->host.conn, domain, error)))
             return FALSE;

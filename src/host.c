@@ -98,6 +98,40 @@ static gboolean host_read(Host *host, const char *cap, gboolean domains, GError 
     return TRUE;
 }
 
+static gboolean host_is_local(Host *host)
+{
+    g_autofree char *uri = host->virt ? host->virt->uri(host->conn) : NULL;
+    const char *sep = uri ? strstr(uri, "://") : NULL;
+    return sep && sep[3] == '/' && !g_str_has_prefix(uri, "test:");
+}
+
+/* A hex value of a sysfs attribute file ("0x1af4\n"), or -1. */
+static gint read_sysfs_hex(const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *text = NULL;
+    guint value;
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !pci_attr_parse(g_strstrip(text), name, 0xffff, &value, NULL))
+        return -1;
+    return (gint)value;
+}
+
+void host_read_subsystem_ids(Host *host)
+{
+    if (!host_is_local(host))
+        return;
+    GPtrArray *all = inventory_devices(host->inv);
+    for (guint i = 0; i < all->len; i++) {
+        Nodedev *dev = all->pdata[i];
+        if (dev->kind != NODEDEV_PCI || dev->sysfs_path == NULL || !g_str_has_prefix(dev->sysfs_path, "/sys/"))
+            continue;
+        dev->subsys_vendor = read_sysfs_hex(dev->sysfs_path, "subsystem_vendor");
+        dev->subsys_product = read_sysfs_hex(dev->sysfs_path, "subsystem_device");
+        if (dev->subsys_vendor < 0 || dev->subsys_product < 0)
+            dev->subsys_vendor = dev->subsys_product = -1;
+    }
+}
+
 void host_clear(Host *host)
 {
     if (host->own_conn)

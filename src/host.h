@@ -28,6 +28,11 @@ gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error
  * verb that reads several hosts (export with several -c). */
 gboolean host_open_uri(Host *host, const char *uri, const char *cap, GError **error);
 void host_clear(Host *host);
+/* For a connection to this machine (a URI without a host part; not the
+ * test driver), the subsystem ids of the inventory's PCI devices, read
+ * from their sysfs paths (libvirt reports none): what add records and
+ * verify compares. Reads only; nothing for other connections. */
+void host_read_subsystem_ids(Host *host);
 /* Keep DEV (taken) until host_clear; returns it. */
 Nodedev *host_keep(Host *host, Nodedev *dev);
 

@@ -47,6 +47,8 @@ Identity *identity_from_device(const Nodedev *dev, const char *alias)
     id->vendor = dev->vendor_id;
     id->product = dev->product_id;
     id->pci_class = dev->pci_class;
+    id->subsys_vendor = dev->subsys_vendor;
+    id->subsys_product = dev->subsys_product;
     id->serial = g_strdup(dev->vpd_serial);
     id->iommu_group = dev->iommu_group;
     if (dev->iommu_members)
@@ -160,6 +162,9 @@ gboolean identity_matches(const Identity *id, const Nodedev *dev)
     if (id->serial && !dev->vpd_serial)
         return FALSE;
     if (id->pci_class >= 0 && dev->pci_class >= 0 && id->pci_class != dev->pci_class)
+        return FALSE;
+    if (id->subsys_vendor >= 0 && dev->subsys_vendor >= 0 &&
+        (id->subsys_vendor != dev->subsys_vendor || id->subsys_product != dev->subsys_product))
         return FALSE;
     /* the same function of a slot shaped the same, in a group as large */
     if (id->source.function != dev->pci.function)

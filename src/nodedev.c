@@ -12,6 +12,7 @@ Nodedev *nodedev_new(NodedevKind kind)
     dev->pci_class = -1;
     dev->iommu_group = -1;
     dev->vf_max = -1;
+    dev->subsys_vendor = dev->subsys_product = -1;
     return dev;
 }
 

@@ -72,6 +72,9 @@ typedef struct {
      * <capability type='vpd'> (the card's own, unlike its address) */
     char *sysfs_path;
     char *vpd_serial;
+    /* subsystem ids: libvirt reports none; read from sysfs for a
+     * connection to this host (host_read_subsystem_ids), else -1 */
+    gint subsys_vendor, subsys_product;
 } Nodedev;
 
 Nodedev *nodedev_new(NodedevKind kind);

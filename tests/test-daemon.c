@@ -727,6 +727,13 @@ static void test_identity_remap(void)
     g_autofree char *entry = g_strdup_printf("source=%c%s%c", q, dev, q);
     cmd_assert_contains(recorded, "http://virt-hostdev.org/xmlns/identity/1.0");
     cmd_assert_contains(recorded, entry);
+    /* the subsystem ids libvirt does not report, from this host's sysfs */
+    g_autofree char *sysfs = g_strdup_printf("/sys/bus/pci/devices/%s/subsystem_vendor", dev);
+    g_autofree char *subsys = NULL;
+    if (g_file_get_contents(sysfs, &subsys, NULL, NULL)) {
+        g_autofree char *attr = g_strdup_printf("subsystem_vendor=%c%s%c", q, g_strstrip(subsys), q);
+        cmd_assert_contains(recorded, attr);
+    }
 
     /* the renumbering: bus 0xfe slot 0x1f, the same function */
     g_autofree char *gone = g_strdup_printf("0000:fe:1f.%c", dev[11]);
@@ -755,6 +762,22 @@ static void test_identity_remap(void)
     cmd_assert_lacks(back, gone_entry);
     g_autoptr(CmdResult) ok = vh("verify", name, NULL);
     cmd_assert_exit(ok, 0);
+    /* a card of another subsystem (same chip, another board) is not it */
+    g_autofree char *subsys_attr = g_strdup_printf("subsystem_product=%c", q);
+    const char *at = strstr(back, subsys_attr);
+    if (at) {
+        GString *other = g_string_new(back);
+        gsize off = (gsize)(at - back) + strlen(subsys_attr);
+        g_string_overwrite(other, off, "0xdead");
+        g_assert_true(g_file_set_contents(path, other->str, -1, NULL));
+        g_string_free(other, TRUE);
+        g_autofree char *again = virsh("define", path, NULL);
+        g_assert_nonnull(again);
+        g_autoptr(CmdResult) replaced = vh("verify", name, NULL);
+        cmd_assert_exit(replaced, 1);
+        g_autofree char *rline = g_strdup_printf("%s  replaced", dev);
+        cmd_assert_contains(replaced->out, rline);
+    }
     g_autofree char *out = virsh("undefine", name, NULL);
     g_assert_nonnull(out);
 }
