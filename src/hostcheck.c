@@ -179,9 +179,12 @@ static void read_cpu_vendor(HostReport *r, GPtrArray *units)
     }
 }
 
+/* The kernel parameters that turn the IOMMU on. AMD-Vi is on by default and
+ * amd_iommu= has no "on" value (the kernel ignores it as unknown), so on
+ * AMD only the optional passthrough mode is suggested. */
 static const char *iommu_param(const HostReport *r)
 {
-    return r->cpu == CPU_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt";
+    return r->cpu == CPU_AMD ? "iommu=pt" : "intel_iommu=on iommu=pt";
 }
 
 static void read_groups(HostReport *r)
@@ -228,8 +231,11 @@ static gint compare_groups(gconstpointer a, gconstpointer b)
 
 static void check_iommu(HostReport *r, GPtrArray *units, char **cmdline)
 {
-    g_autofree char *fix = g_strdup_printf("enable %s in the firmware setup, add %s" GRUB_FIX_TAIL,
-                                           r->cpu == CPU_AMD ? "AMD-Vi (IOMMU)" : "VT-d", iommu_param(r));
+    g_autofree char *fix = r->cpu == CPU_AMD
+                               ? g_strdup("enable AMD-Vi (IOMMU) in the firmware (BIOS/UEFI) setup and reboot; "
+                                          "the kernel turns AMD-Vi on by default, no parameter is needed")
+                               : g_strdup_printf("enable VT-d in the firmware setup, add %s" GRUB_FIX_TAIL,
+                                                 iommu_param(r));
     if (r->groups->len > 0)
         add_finding(r, "iommu", "IOMMU", CHECK_OK, NULL, "enabled: %u IOMMU groups in /sys/kernel/iommu_groups",
                     r->groups->len);
@@ -276,8 +282,9 @@ static void check_iommu(HostReport *r, GPtrArray *units, char **cmdline)
     } else if (r->cpu != CPU_AMD && intel && strstr(intel, "on")) {
         add_finding(r, "kernel-cmdline", "kernel command line", CHECK_OK, NULL, "intel_iommu=%s%s", intel, pt);
     } else if (r->cpu == CPU_AMD) {
-        add_finding(r, "kernel-cmdline", "kernel command line", r->groups->len ? CHECK_OK : CHECK_FAIL,
-                    r->groups->len ? NULL : fix, "%s%s%s",
+        /* nothing on the command line can turn AMD-Vi on: without groups the
+         * cause is the firmware, which the "iommu" finding reports */
+        add_finding(r, "kernel-cmdline", "kernel command line", CHECK_OK, NULL, "%s%s%s",
                     amd ? "amd_iommu=" : "AMD-Vi needs no parameter (on by default)", amd ? amd : "", pt);
     } else if (r->groups->len > 0) {
         add_finding(r, "kernel-cmdline", "kernel command line", CHECK_OK, NULL,
@@ -285,8 +292,8 @@ static void check_iommu(HostReport *r, GPtrArray *units, char **cmdline)
                     "(CONFIG_INTEL_IOMMU_DEFAULT_ON)%s", pt);
     } else {
         add_finding(r, "kernel-cmdline", "kernel command line", CHECK_FAIL, fix,
-                    "no %s: the kernel leaves the IOMMU off", r->cpu == CPU_UNKNOWN ? "intel_iommu=on or amd_iommu=on"
-                                                                                    : "intel_iommu=on");
+                    "no intel_iommu=on: the kernel leaves the IOMMU off%s",
+                    r->cpu == CPU_UNKNOWN ? " (on Intel; AMD-Vi needs no parameter)" : "");
     }
 }
 

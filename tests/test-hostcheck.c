@@ -216,6 +216,39 @@ static void test_default_on_kernel(void)
     assert_finding(r, "kernel-cmdline", CHECK_OK, "CONFIG_INTEL_IOMMU_DEFAULT_ON");
 }
 
+/* AMD-Vi is on by default and amd_iommu= has no "on": an AMD host without
+ * groups fails on the firmware, never on the command line, and no fix names
+ * amd_iommu=on. */
+static void test_amd_no_iommu(void)
+{
+    static guint serial;
+    g_free(tree);
+    g_autofree char *name = g_strdup_printf("amd-tree-%u", serial++);
+    tree = g_build_filename(test_tmpdir(), name, NULL);
+    put("proc/cpuinfo", "vendor_id\t: AuthenticAMD\n");
+    put("proc/cmdline", "root=/dev/sda1 ro quiet\n");
+    put("sys/module/vfio/refcnt", "1");
+    g_autoptr(HostReport) r = hostcheck_run(tree);
+    g_assert_false(host_report_ready(r));
+    g_assert_cmpint(r->cpu, ==, CPU_AMD);
+    assert_finding(r, "kernel-cmdline", CHECK_OK, "AMD-Vi needs no parameter (on by default)");
+    assert_finding(r, "iommu", CHECK_FAIL, "no IOMMU group");
+    assert_contains(finding(r, "iommu")->fix, "enable AMD-Vi (IOMMU) in the firmware");
+    assert_finding(r, "iommu-units", CHECK_FAIL, "no IOMMU unit");
+    for (guint i = 0; i < r->findings->len; i++) {
+        const CheckFinding *f = r->findings->pdata[i];
+        g_assert_null(strstr(f->message, "amd_iommu=on"));
+        g_assert_true(f->fix == NULL || strstr(f->fix, "amd_iommu=on") == NULL);
+    }
+
+    /* amd_iommu=off is the one parameter that matters */
+    put("proc/cmdline", "root=/dev/sda1 amd_iommu=off\n");
+    g_autoptr(HostReport) off = hostcheck_run(tree);
+    assert_finding(off, "kernel-cmdline", CHECK_FAIL, "amd_iommu=off turns the IOMMU off");
+    assert_contains(finding(off, "kernel-cmdline")->fix, "remove amd_iommu=off");
+    g_assert_null(strstr(finding(off, "kernel-cmdline")->fix, "amd_iommu=on"));
+}
+
 static void test_group_not_viable(void)
 {
     new_intel_tree("f050da\n", "intel_iommu=on\n");
@@ -256,6 +289,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hostcheck/tree/intremap-off", test_intremap_off);
     g_test_add_func("/hostcheck/tree/cmdline-off", test_cmdline_off);
     g_test_add_func("/hostcheck/tree/default-on-kernel", test_default_on_kernel);
+    g_test_add_func("/hostcheck/tree/amd-no-iommu", test_amd_no_iommu);
     g_test_add_func("/hostcheck/tree/group-not-viable", test_group_not_viable);
     g_test_add_func("/hostcheck/tree/missing-everything", test_missing_everything);
     g_test_add_func("/hostcheck/status-names", test_status_names);
