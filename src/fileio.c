@@ -201,14 +201,18 @@ gboolean fileio_replace(const char *path, const char *data, gsize len, const cha
         e = errno;
     if (e == 0 && backup_suffix) {
         g_autofree char *backup = g_strconcat(real, backup_suffix, NULL);
-        g_autofree char *backup_tmp = g_strconcat(tmpl, ".bak", NULL);
-        /* a hard link keeps the old bytes; renamed into place atomically */
-        if (fault("link") || link(real, backup_tmp) != 0 || fault("rename-backup") ||
-            rename(backup_tmp, backup) != 0) {
+        /* a hard link keeps the old bytes; link() never replaces a file, so
+         * an earlier backup (perhaps the only copy of an older state) is
+         * refused rather than lost, atomically */
+        if (fault("link") || link(real, backup) != 0) {
             e = errno;
-            g_unlink(backup_tmp);
             g_unlink(tmpl);
-            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot keep a backup %s: %s", backup, g_strerror(e));
+            if (e == EEXIST)
+                g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                            "backup %s already exists: remove it or choose another --backup suffix "
+                            "(%s is unchanged)", backup, path);
+            else
+                g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot keep a backup %s: %s", backup, g_strerror(e));
             return FALSE;
         }
     }

@@ -414,7 +414,30 @@ DevSpecKind devspec_classify(const char *spec)
         return DEVSPEC_PCI_ADDRESS;
     if (uuid_is_valid(spec) || g_str_has_prefix(spec, "mdev_"))
         return DEVSPEC_MDEV_UUID;
+    /* libvirt names a node device after its subsystem (pci_, usb_, net_,
+     * scsi_host, computer …): a word not starting with a letter is no name,
+     * and looking it up would only ask libvirt to say so */
+    if (spec == NULL || !g_ascii_isalpha(spec[0]))
+        return DEVSPEC_INVALID;
     return DEVSPEC_NODEDEV_NAME;
+}
+
+/* Why SPEC (DEVSPEC_INVALID) names no device, with the likely intent. */
+static void invalid_spec_error(const char *spec, GError **error)
+{
+    static const char forms[] = "a PCI address (0000:03:00.0, 03:00.0), a node-device name (pci_0000_03_00_0), "
+                                "usb:VVVV:PPPP, usb:BBB.DDD, an mdev UUID or a node-device XML file";
+    if (spec == NULL || *spec == '\0') {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "an empty DEVICE argument: expected %s", forms);
+        return;
+    }
+    g_autofree char *t = vh_error_quote(spec);
+    const char *hint = "";
+    if (strspn(spec, "0123456789") == strlen(spec))
+        hint = " (decimal BUS SLOT FUNCTION are read by 'virt-hostdev address BUS SLOT FUNCTION')";
+    else if (strspn(spec, "0123456789abcdefABCDEF.") == strlen(spec) && strchr(spec, '.') != strrchr(spec, '.'))
+        hint = " (a PCI address separates bus and slot with ':', as in 03:00.0)";
+    g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "'%s' is not a DEVICE%s: expected %s", t, hint, forms);
 }
 
 Nodedev *nodedev_from_spec(const char *spec, GError **error)
@@ -448,6 +471,9 @@ Nodedev *nodedev_from_spec(const char *spec, GError **error)
             return NULL;
         }
         break;
+    case DEVSPEC_INVALID:
+        invalid_spec_error(spec, error);
+        return NULL;
     case DEVSPEC_XML:
     case DEVSPEC_NODEDEV_NAME:
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "'%s' must be read or looked up first", spec);

@@ -109,6 +109,8 @@ typedef enum {
     DEVSPEC_MDEV_UUID,     /* a UUID, or mdev_<uuid> */
     DEVSPEC_XML,           /* a path ending in .xml, or - */
     DEVSPEC_NODEDEV_NAME,  /* another node-device name: needs libvirt to resolve */
+    DEVSPEC_INVALID,       /* none of these: empty, or not starting with a letter as
+                            * every libvirt node-device name does ("3", "03.00.0") */
 } DevSpecKind;
 
 DevSpecKind devspec_classify(const char *spec);

@@ -63,13 +63,36 @@ static gboolean read_hex(const char **p, guint *value)
     return TRUE;
 }
 
+/* An out-of-range hex address whose parts are all decimal digits was most
+ * likely copied from decimal components (nodedev XML's <slot>26</slot>):
+ * the `address` arguments that convert them, e.g. "0 26 7", or NULL when
+ * the parts are not decimal or out of range read as decimal too. */
+static char *decimal_reading(const char *text)
+{
+    g_auto(GStrv) parts = g_strsplit_set(text, ":.", 4);
+    guint n = g_strv_length(parts);
+    if (n != 3 && n != 4)
+        return NULL;
+    g_autoptr(GString) args = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        guint64 v;
+        if (!g_ascii_string_to_unsigned(parts[i], 10, 0, pci_fields[4 - n + i].max, &v, NULL))
+            return NULL;
+        g_string_append_printf(args, "%s%u", i ? " " : "", (guint)v);
+    }
+    return g_string_free(g_steal_pointer(&args), FALSE);
+}
+
 static gboolean pci_addr_range_error(const char *text, const PciAddr *addr, GError **error)
 {
     g_autoptr(GError) range = NULL;
     if (pci_addr_check(addr, &range))
         return TRUE;
     g_autofree char *t = shown(text);
-    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "PCI address '%s': %s", t, range->message);
+    g_autofree char *decimal = decimal_reading(text);
+    g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "PCI address '%s': %s%s%s%s", t, range->message,
+                decimal ? "; if these numbers are decimal, convert them with 'virt-hostdev address " : "",
+                decimal ? decimal : "", decimal ? "'" : "");
     return FALSE;
 }
 

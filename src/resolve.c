@@ -263,6 +263,15 @@ GPtrArray *resolve_devices(Host *host, char **specs, ResolveFlags flags, GError 
 
 GPtrArray *resolve_devices_open(Host *host, char **specs, ResolveFlags flags, GError **error)
 {
+    /* a word that names no device ("3", "03.00.0", an address out of
+     * range) is a usage error before any connection */
+    for (char **s = specs; s && *s; s++) {
+        if (devspec_classify(*s) == DEVSPEC_XML || is_name(*s))
+            continue;
+        g_autoptr(Nodedev) model = nodedev_from_spec(*s, error);
+        if (model == NULL)
+            return NULL;
+    }
     if (specs && specs[0] && resolve_needs_host(specs)) {
         if (!host_open(host, NULL, FALSE, error)) {
             if (global_opts.connect == NULL) {
