@@ -468,6 +468,25 @@ static void test_unknown_name_form(void)
     bad_argument("pci_zz_03_00_0", 2);
     bad_argument("mdev_not-a-uuid", 2);
     bad_argument("03:00", 2);
+    /* words that name no device: a usage error before any connection (the
+     * unreachable -c would fail with exit 1 if one were tried) */
+    static const char bad_uri[] = "test:///nonexistent/host.xml";
+    refused(2, "'3' is not a DEVICE (decimal BUS SLOT FUNCTION are read by 'virt-hostdev address", "-c", bad_uri,
+            "hostdev", "3", "0", "0");
+    refused(2, "'3' is not a DEVICE", "hostdev", "3", "0", "0");
+    refused(2, "'03.00.0' is not a DEVICE (a PCI address separates bus and slot with ':'", "-c", bad_uri, "address",
+            "03.00.0");
+    refused(2, "'03.00.0' is not a DEVICE", "address", "03.00.0");
+    refused(2, "an empty DEVICE argument", "-c", bad_uri, "address", "");
+    refused(2, "an empty DEVICE argument", "address", "");
+    refused(2, "an empty DEVICE argument", "hostdev", "");
+    /* hex out of range that reads as decimal components: the conversion */
+    refused(2, "slot 0x26 is out of range (0x0-0x1f); if these numbers are decimal, convert them with "
+               "'virt-hostdev address 0 26 7'", "-c", bad_uri, "address", "00:26.7");
+    refused(2, "'virt-hostdev address 0 0 26 7'", "address", "0000:00:26.7");
+    /* not decimal either, or out of range as decimal: no suggestion */
+    refused(2, "slot 0x2a is out of range (0x0-0x1f)\n", "address", "00:2a.0");
+    refused(2, "slot 0x40 is out of range (0x0-0x1f)\n", "address", "00:40.0");
     /* a node-device name libvirt (the test driver here) does not know:
      * unreadable input, like an unknown address */
     put("guest.xml", fixture(GUEST_FIXTURE));
