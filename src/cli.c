@@ -158,7 +158,13 @@ static void print_entries(FILE *out, const GOptionEntry *entries)
                                                e->arg_description ? e->arg_description : "");
         if (!e->short_name)
             memmove(lhs, lhs + 3, strlen(lhs + 3) + 1);
-        fprintf(out, "  %s%-*s %s\n", e->short_name ? "" : "    ", e->short_name ? 30 : 26, lhs, e->description);
+        int width = e->short_name ? 30 : 26;
+        /* an option wider than its column gets its description on the
+         * next line, at the column, rather than glued to it */
+        if ((int)strlen(lhs) >= width)
+            fprintf(out, "  %s%s\n  %-30s %s\n", e->short_name ? "" : "    ", lhs, "", e->description);
+        else
+            fprintf(out, "  %s%-*s %s\n", e->short_name ? "" : "    ", width, lhs, e->description);
     }
 }
 

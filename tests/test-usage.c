@@ -1,0 +1,95 @@
+/* Small things an operator meets first (issue 16): the --help layout of
+ * every verb, and a test suite that reports what it could not run. */
+#include <string.h>
+
+#include "testutil.h"
+
+/* In every help text, an option and its description never run together:
+ * the description starts at the column (33) after at least one blank, or
+ * on the next line at that column when the option is wider. */
+static void check_help(const char *verb, const char *text)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        const char *l = lines[i];
+        if (!g_str_has_prefix(l, "  -") && !g_str_has_prefix(l, "      --"))
+            continue;
+        gsize len = strlen(l);
+        const char *desc = len > 33 ? l + 33 : NULL;
+        if (desc && l[32] == ' ' && *desc != ' ')
+            continue;
+        /* an option alone on its line: the description follows, indented */
+        const char *next = lines[i + 1];
+        if (len <= 33 && next && strspn(next, " ") == 33 && next[33] != '\0')
+            continue;
+        g_error("help %s: option line runs into its description: '%s'", verb, l);
+    }
+}
+
+static void test_help_layout(void)
+{
+    g_autoptr(CmdResult) verbs = cmd_run(NULL, NULL, "__complete", "verbs", NULL);
+    cmd_assert_exit(verbs, 0);
+    g_auto(GStrv) names = g_strsplit(verbs->out, "\n", -1);
+    guint checked = 0;
+    for (char **v = names; *v && **v; v++) {
+        if (strcmp(*v, "help") == 0)
+            continue;
+        g_autoptr(CmdResult) r = cmd_run(NULL, NULL, *v, "--help", NULL);
+        cmd_assert_exit(r, 0);
+        check_help(*v, r->out);
+        checked++;
+    }
+    g_assert_cmpuint(checked, >, 10);
+    g_autoptr(CmdResult) top = cmd_run(NULL, NULL, "--help", NULL);
+    check_help("(global)", top->out);
+
+    /* the case that ran together: its description on a line of its own */
+    g_autoptr(CmdResult) address = cmd_run(NULL, NULL, "address", "--help", NULL);
+    cmd_assert_contains(address->out, "      --format pci|name|xml|attrs\n"
+                                      "                                 output form (default pci: 0000:03:00.0)\n");
+}
+
+/* Without the real-XML corpus the corpus program is one counted SKIP that
+ * says where it looked, not a pass. */
+static void test_corpus_absent_is_skip(void)
+{
+    const char *build = g_getenv("VIRT_HOSTDEV_BUILD_DIR");
+    g_autofree char *program = g_build_filename(build, "tests", "test-corpus", NULL);
+    g_autofree char *src = g_build_filename(test_tmpdir(), "clone", "virt-hostdev", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(src, 0755), ==, 0);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "VIRT_HOSTDEV_SOURCE_DIR", src, TRUE);
+    envp = g_environ_unsetenv(envp, "VIRT_HOSTDEV_CORPUS_DIR");
+    const char *argv[] = { program, "--tap", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = -1;
+    g_autoptr(GError) error = NULL;
+    g_spawn_sync(NULL, (char **)argv, envp, 0, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error(error);
+    g_test_message("%s", out);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    cmd_assert_contains(out, "1..1\n");
+    g_autofree char *want = g_strdup_printf("ok 1 /corpus/present # SKIP the real-XML corpus %s/../shared/corpus "
+                                            "is not present", src);
+    cmd_assert_contains(out, want);
+    g_assert_cmpuint(test_count(out, "\nok "), ==, 1);
+
+    /* $VIRT_HOSTDEV_CORPUS_DIR names another place */
+    g_autofree char *elsewhere = g_build_filename(test_tmpdir(), "no-corpus-here", NULL);
+    envp = g_environ_setenv(envp, "VIRT_HOSTDEV_CORPUS_DIR", elsewhere, TRUE);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_spawn_sync(NULL, (char **)argv, envp, 0, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error(error);
+    g_autofree char *want2 = g_strdup_printf("# SKIP the real-XML corpus %s is not present", elsewhere);
+    cmd_assert_contains(out, want2);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/usage/help-layout", test_help_layout);
+    g_test_add_func("/usage/corpus-absent-is-skip", test_corpus_absent_is_skip);
+    return g_test_run();
+}
