@@ -5,6 +5,7 @@
 #include "aliases.h"
 #include "cli.h"
 #include "diff.h"
+#include "editjson.h"
 #include "domedit.h"
 #include "errors.h"
 #include "fileio.h"
@@ -200,6 +201,18 @@ static gboolean strict_check(DomDoc *dd, const char *orig, gsize orig_len, GErro
     return FALSE;
 }
 
+/* --json: the document of editjson.c instead of the XML or the diff.
+ * CHANGED: "domain", "file", or NULL when the result is only printed. */
+static gboolean show_json(const Edit *edit, const char *domain, const char *changed, gboolean live, gboolean config,
+                          const char *before, gsize before_len, const char *after, gsize after_len, GError **error)
+{
+    const char *file = edit_cli.file && g_strcmp0(edit_cli.file, "-") == 0 ? "standard input" : edit_cli.file;
+    EditReport r = { edit->kind == EDIT_ADD ? "add" : "remove", domain, domain ? NULL : file, changed, live, config,
+                     before, before_len, after, after_len };
+    g_autofree char *text = editjson_edit(&r, error);
+    return text && cli_write_stdout(text, strlen(text), error);
+}
+
 /* --dry-run / --diff output. */
 static gboolean show_result(const char *before, gsize before_len, const char *after, gsize after_len,
                             const char *what, GError **error)
@@ -238,8 +251,10 @@ static gboolean edit_file(const Edit *edit, GError **error)
         if (!fileio_replace(fileio_lock_path(lock), result, new_len, edit_cli.backup, error))
             return FALSE;
         cli_note("updated %s", path);
-        return TRUE;
+        return !global_opts.json || show_json(edit, NULL, "file", FALSE, FALSE, data, len, result, new_len, error);
     }
+    if (global_opts.json)
+        return show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, error);
     if (edit_cli.diff)
         return show_result(data, len, result, new_len, what, error);
     return cli_write_stdout(result, new_len, error);
@@ -309,6 +324,9 @@ static gboolean edit_config(DomainEdit *de, const Edit *edit, gboolean detach_fi
         g_autofree char *result = domdoc_render(dd, &new_len);
         if (attempt == 0)
             print_notes(notes);
+        if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
+            return show_json(edit, de->dom->name, NULL, de->live, de->config, de->dom->xml, strlen(de->dom->xml),
+                             result, new_len, error);
         if (edit_cli.dry_run || edit_cli.diff)
             return show_result(de->dom->xml, strlen(de->dom->xml), result, new_len, what, error);
         if (detach_first && attempt == 0 && !host_detach(&de->host, edit->devices, de->detached, error))
@@ -334,7 +352,8 @@ static gboolean edit_config(DomainEdit *de, const Edit *edit, gboolean detach_fi
         if (!virt->domain_define(de->host.conn, result, error))
             return FALSE;
         cli_note("defined domain '%s'", de->dom->name);
-        return TRUE;
+        return !global_opts.json || show_json(edit, de->dom->name, "domain", de->live, de->config, de->dom->xml,
+                                              strlen(de->dom->xml), result, new_len, error);
     }
 }
 
@@ -350,11 +369,14 @@ static gboolean edit_live(DomainEdit *de, const Edit *edit, GPtrArray *done, GEr
         return FALSE;
     if (!de->config)
         print_notes(notes);
-    if (edit_cli.dry_run || edit_cli.diff) {
-        gsize new_len;
-        g_autofree char *result = domdoc_render(dd, &new_len);
-        return de->config || show_result(de->dom->live_xml, strlen(de->dom->live_xml), result, new_len, what, error);
-    }
+    gsize new_len;
+    g_autofree char *result = domdoc_render(dd, &new_len);
+    const char *live_xml = de->dom->live_xml;
+    if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
+        return de->config ||
+               show_json(edit, de->dom->name, NULL, TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, error);
+    if (edit_cli.dry_run || edit_cli.diff)
+        return de->config || show_result(live_xml, strlen(live_xml), result, new_len, what, error);
     for (guint i = 0; i < added->len; i++) {
         if (!de->host.virt->device_attach(de->host.conn, de->dom->uuid, added->pdata[i], VIRT_AFFECT_LIVE, error))
             return FALSE;
@@ -366,7 +388,8 @@ static gboolean edit_live(DomainEdit *de, const Edit *edit, GPtrArray *done, GEr
             return FALSE;
     }
     cli_note("%s the running domain '%s'", edit->kind == EDIT_ADD ? "attached to" : "detached from", de->dom->name);
-    return TRUE;
+    return de->config || !global_opts.json ||
+           show_json(edit, de->dom->name, "domain", TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, error);
 }
 
 /* remove --reattach: unmanaged PCI devices no other domain holds. */

@@ -1,5 +1,8 @@
 /* hostdev DEVICE…: print the <hostdev> / <interface> blocks */
+#include <string.h>
+
 #include "cli.h"
+#include "editjson.h"
 #include "errors.h"
 #include "resolve.h"
 
@@ -25,6 +28,10 @@ static int run_hostdev(char **args, GError **error)
     if (hostdev_cli.all_functions && placement.mode == GUEST_NONE && devices->len > 1)
         cli_note("%u functions emitted without a guest address: add them with 'add', or give "
                  "--guest-address, to keep them in one guest slot", devices->len);
+    if (global_opts.json) {
+        g_autofree char *json = editjson_hostdevs(blocks, error);
+        return json && cli_write_stdout(json, strlen(json), error) ? VH_EXIT_OK : VH_EXIT_FAILED;
+    }
     g_autoptr(GString) out = g_string_new(NULL);
     for (guint i = 0; i < blocks->len; i++)
         g_string_append_printf(out, "%s\n", (const char *)blocks->pdata[i]);

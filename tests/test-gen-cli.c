@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "jsonschema.h"
 #include "testutil.h"
 
 #define ERROR_PREFIX "virt-hostdev: error: "
@@ -354,7 +355,7 @@ static void test_templates_json(void)
 {
     g_autoptr(CmdResult) r = run("--json", "templates", NULL);
     assert_exit(r, 0);
-    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
+    g_autoptr(JsonNode) root = json_schema_assert_output("templates", r->out);
     JsonObject *o = json_node_get_object(root);
     JsonArray *path = json_object_get_array_member(o, "search_path");
     g_assert_cmpuint(json_array_get_length(path), ==, 2);
@@ -377,7 +378,7 @@ static void test_templates_errors(void)
     g_assert_cmpint(g_mkdir_with_parents(empty, 0755), ==, 0);
     g_autoptr(CmdResult) r2 = run("--json", "templates", "--template-dir", empty, NULL);
     assert_exit(r2, 0);
-    g_autoptr(JsonNode) root = test_parse_json_object(r2->out);
+    g_autoptr(JsonNode) root = json_schema_assert_output("templates", r2->out);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(json_node_get_object(root), "templates")),
                      ==, 3);
 }
@@ -494,7 +495,7 @@ static JsonNode *check_json(const char *tree, int expect_rc)
     g_autoptr(CmdResult) r = run("--json", "check", "--root", root, NULL);
     assert_exit(r, expect_rc);
     g_assert_cmpstr(r->err, ==, "");
-    JsonNode *n = test_parse_json_object(r->out);
+    JsonNode *n = json_schema_assert_output("check", r->out);
     g_assert_cmpstr(json_object_get_string_member(json_node_get_object(n), "root"), ==, root);
     return n;
 }
@@ -598,7 +599,7 @@ static void test_check_this_host(void)
     if (r->rc != 0 && r->rc != 1)
         g_test_message("exit %d: %s", r->rc, r->err);
     g_assert_true(r->rc == 0 || r->rc == 1);
-    g_autoptr(JsonNode) root = test_parse_json_object(r->out);
+    g_autoptr(JsonNode) root = json_schema_assert_output("check", r->out);
     JsonObject *o = json_node_get_object(root);
     g_assert_cmpint(json_object_get_boolean_member(o, "ready"), ==, r->rc == 0);
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(o, "findings")), >=, 5);

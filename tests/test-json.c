@@ -143,7 +143,8 @@ static GPtrArray *schema_names(void)
 static void test_schemas_strict(void)
 {
     g_autoptr(GPtrArray) names = schema_names();
-    static const char *const expected[] = { "list", "show", "address", "validate", "verify" };
+    static const char *const expected[] = { "list", "show", "address", "validate", "verify", "check", "templates",
+                                            "hostdev", "add", "remove" };
     for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
         gboolean found = FALSE;
         for (guint j = 0; j < names->len && !found; j++)
