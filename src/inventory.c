@@ -510,10 +510,14 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const AssignCo
         ok = FALSE;
     if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, ctx, reasons))
         ok = FALSE;
-    GPtrArray *users = ctx->host_side ? inv->no_users : inventory_users(inv, dev);
+    GPtrArray *users = inventory_users(inv, dev);
     for (guint i = 0; i < users->len; i++) {
         const DeviceUser *u = users->pdata[i];
         if (ctx->domain_uuid && g_strcmp0(u->uuid, ctx->domain_uuid) == 0)
+            continue;
+        /* host side: a shut-off definition holding the device is why it is
+         * detached; a running guest has it already (libvirt refuses too) */
+        if (ctx->host_side && !u->active)
             continue;
         if (u->active)
             reason(reasons, "in use by running domain '%s'", u->domain);

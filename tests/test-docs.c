@@ -730,7 +730,9 @@ static const char *const free_devices[] = {
     "0000:00:02.0", "pci_0000_00_02_0", "0000:00:14.0", "pci_0000_00_14_0", "0000:00:1f.3", "pci_0000_00_1f_3",
     "0000:00:1f.4", "pci_0000_00_1f_4", "0000:01:00.0", "pci_0000_01_00_0", "0000:01:00.1", "pci_0000_01_00_1",
     "0000:01:00.2", "pci_0000_01_00_2", "0000:01:00.3", "pci_0000_01_00_3", "0000:03:10.0", "pci_0000_03_10_0",
-    "0000:03:10.2", "pci_0000_03_10_2", "0001:40:00.0", "pci_0001_40_00_0", NULL,
+    "0000:03:10.2", "pci_0000_03_10_2", "0001:40:00.0", "pci_0001_40_00_0",
+    /* USB devices by name and lsusb's bus.device (not the root hubs) */
+    "usb_1_5", "usb:001.005", "usb_2_3", "usb:002.003", NULL,
 };
 /* held by web1 (03:00.1), its IOMMU group mate (03:00.0), bridges */
 static const char *const not_free[] = {
@@ -768,7 +770,7 @@ static void test_bash_host_default_uri(void)
                                     NULL },
              TRUE, NULL);
     /* after options, their values and other devices, still devices */
-    check_on(uri, "virt-hostdev add win11 --managed no 01:00.0 --guest-address auto ", free_devices, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 --managed no gpu.xml --guest-address auto ", free_devices, TRUE, NULL);
     check_on(uri, "virt-hostdev add --all-functions win11 0000:01:", (const char *const[]){ "00.0", NULL }, FALSE,
              NULL);
 
@@ -782,8 +784,8 @@ static void test_bash_host_default_uri(void)
     check_on(uri, "virt-hostdev show ", (const char *const[]){ "0000:03:00.1", "pci_0000_03_00_1", "0000:00:01.0", NULL },
              FALSE, NULL);
     check_on(uri, "virt-hostdev show 0000:03:1", (const char *const[]){ "10.0", "10.2", NULL }, TRUE, NULL);
-    check_on(uri, "virt-hostdev detach --group 0000:03:00.", (const char *const[]){ "00.0", "00.1", NULL }, TRUE,
-             NULL);
+    /* detach: not what running web1 has, nor its group mate (issue 16) */
+    check_on(uri, "virt-hostdev detach --group 0000:03:", (const char *const[]){ "10.0", "10.2", NULL }, TRUE, NULL);
     check_on(uri, "virt-hostdev reattach pci_0000_03_1",
              (const char *const[]){ "pci_0000_03_10_0", "pci_0000_03_10_2", NULL }, TRUE, NULL);
 
@@ -835,6 +837,57 @@ static void test_bash_host_connect(void)
     }
     /* the default connection itself */
     check_on("test:///default", "virt-hostdev add ", (const char *const[]){ "test", NULL }, TRUE, NULL);
+}
+
+/* Issue 16: what remove DOMAIN takes, devices named once, short forms,
+ * generate --hostdev, USB for show, and detach by the verdict. */
+static void test_bash_host_issue16(void)
+{
+    if (!have_bash_completion())
+        return;
+    g_autofree char *uri = host_uri();
+    /* web1 holds 0000:03:00.1 at guest 0000:00:06.0 as ua-uplink */
+    check_on(uri, "virt-hostdev remove web1 --guest-address ", (const char *const[]){ "0000:00:06.0", NULL }, TRUE,
+             NULL);
+    check_on(uri, "virt-hostdev remove web1 --guest-address 0000:00:", (const char *const[]){ "06.0", NULL }, TRUE,
+             NULL);
+    check_on(uri, "virt-hostdev remove web1 --alias ", (const char *const[]){ "ua-uplink", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 --alias ua-u", (const char *const[]){ "ua-uplink", NULL }, TRUE, NULL);
+    /* a new alias is a name of one's own: nothing offered */
+    check_on(uri, "virt-hostdev add win11 --alias ", (const char *const[]){ NULL }, TRUE, NULL);
+    /* a device named already is not offered again, in any spelling */
+    check_on(uri, "virt-hostdev remove web1 ", (const char *const[]){ "0000:03:00.1", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 0000:03:00.1 ", (const char *const[]){ NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev remove web1 pci_0000_03_00_1 ", (const char *const[]){ NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 01:00.0 0000:01:00.", (const char *const[]){ "00.1", "00.2", "00.3", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 pci_0000_01_00_0 pci_0000_01_00_",
+             (const char *const[]){ "pci_0000_01_00_1", "pci_0000_01_00_2", "pci_0000_01_00_3", NULL }, TRUE, NULL);
+    /* short forms: PCI domain 0000 without its domain */
+    check_on(uri, "virt-hostdev add win11 03:", (const char *const[]){ "10.0", "10.2", NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 01:00.", (const char *const[]){ "00.0", "00.1", "00.2", "00.3", NULL }, TRUE,
+             NULL);
+    check_on(uri, "virt-hostdev show 03:00", (const char *const[]){ "00.0", "00.1", NULL }, TRUE, NULL);
+    /* USB for show (every one) and add (the verdict's) */
+    check_on(uri, "virt-hostdev show usb_", (const char *const[]){ "usb_1_5", "usb_2_3", "usb_usb1", "usb_usb2", NULL },
+             TRUE, NULL);
+    check_on(uri, "virt-hostdev add win11 usb", (const char *const[]){ "usb_1_5", "usb_2_3", NULL }, FALSE,
+             (const char *const[]){ "usb_usb1", NULL });
+    check_on(uri, "virt-hostdev add win11 usb:00", (const char *const[]){ "001.005", "002.003", NULL }, TRUE, NULL);
+    /* generate --hostdev: devices as add offers them, and XML files */
+    check_on(uri, "virt-hostdev generate --name g --hostdev 01:", (const char *const[]){ "00.0", "00.1", "00.2", "00.3",
+             NULL }, TRUE, NULL);
+    check_on(uri, "virt-hostdev generate --name g --hostdev ", free_devices, FALSE, not_free);
+    /* detach: no root port, no LPC bridge, nothing running web1 has (nor
+     * its IOMMU group mate), no USB; the free ones are */
+    static const char *const detach_free[] = {
+        "0000:01:00.0", "pci_0000_01_00_0", "0000:03:10.0", "0000:00:1f.3", "0001:40:00.0", NULL,
+    };
+    static const char *const never_detach[] = {
+        "0000:00:01.0", "pci_0000_00_01_0", "0000:00:1c.0", "0000:00:1f.0", "pci_0000_00_1f_0", "0000:03:00.1",
+        "pci_0000_03_00_1", "0000:03:00.0", "0001:00:01.0", "usb_1_5", NULL,
+    };
+    check_on(uri, "virt-hostdev detach ", detach_free, FALSE, never_detach);
 }
 
 /* libvirt unreachable: nothing offered, nothing on the terminal. */
@@ -1108,6 +1161,7 @@ int main(int argc, char **argv)
     g_test_add_func("/docs/bash/host-default-uri", test_bash_host_default_uri);
     g_test_add_func("/docs/bash/host-connect", test_bash_host_connect);
     g_test_add_func("/docs/bash/host-unreachable", test_bash_host_unreachable);
+    g_test_add_func("/docs/bash/host-issue16", test_bash_host_issue16);
     g_test_add_func("/docs/completion-latency", test_completion_latency);
     return g_test_run();
 }
