@@ -149,6 +149,18 @@ static void test_detach_refusals(void)
     /* what a shut-off definition holds is detached for it: no refusal */
     g_autoptr(CmdResult) vf = vh("detach", "05:10.0", NULL);
     cmd_assert_error(vf, 1, "cannot detach pci_0000_05_10_0 from the host", NULL);
+    /* what a running guest has is its already: refused before any detach
+     * call, and not offered by the completion either (one verdict) */
+    g_autoptr(CmdResult) running = vh("detach", "05:00.1", NULL);
+    cmd_assert_error(running, 1, "0000:05:00.1 is not assignable: in use by running domain 'db'", NULL);
+    cmd_assert_lacks(running->err, "cannot detach");
+    g_autoptr(CmdResult) offered = vh("__complete", "devices", "detach", NULL);
+    cmd_assert_exit(offered, 0);
+    cmd_assert_lacks(offered->out, "0000:05:00.1");
+    cmd_assert_lacks(offered->out, "0000:05:00.0");
+    cmd_assert_lacks(offered->out, "0000:00:1c.0");
+    cmd_assert_lacks(offered->out, "0000:00:1f.0");
+    cmd_assert_contains(offered->out, "0000:05:10.0\n");
 }
 
 /* completion offers for add what the verdict calls assignable, no more */
