@@ -308,3 +308,11 @@ void cli_json_bool(VhJson *b, const char *key, gboolean value)
     vh_json_member(b, key);
     vh_json_bool(b, value);
 }
+
+gboolean cli_no_json(const char *verb, const char *what, GError **error)
+{
+    if (!global_opts.json)
+        return TRUE;
+    g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s has no --json output (%s)", verb, what);
+    return FALSE;
+}

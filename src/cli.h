@@ -98,6 +98,9 @@ gboolean cli_write_stdout(const char *data, gsize len, GError **error);
 gboolean cli_write_json(VhJson *builder, GError **error);
 /* "key": value members; NULL strings become null. */
 void cli_json_string(VhJson *b, const char *key, const char *value);
+/* For the verbs without a --json document: a usage error (exit 2) rather
+ * than --json silently ignored. WHAT says what the verb prints instead. */
+gboolean cli_no_json(const char *verb, const char *what, GError **error);
 void cli_json_int(VhJson *b, const char *key, gint64 value);
 void cli_json_bool(VhJson *b, const char *key, gboolean value);
 /* A diagnostic line on stderr unless --quiet. */

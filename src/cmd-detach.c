@@ -32,6 +32,8 @@ static const GOptionEntry *const reattach_options[] = { reattach_entries, NULL }
 
 static int run_detach(char **args, GError **error)
 {
+    if (!cli_no_json("detach", "it reports each device on standard error", error))
+        return VH_EXIT_USAGE;
     if (opt.driver && g_strcmp0(opt.driver, "vfio") != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--driver '%s': only vfio is supported", opt.driver);
         return VH_EXIT_USAGE;
@@ -58,6 +60,8 @@ static int run_detach(char **args, GError **error)
 
 static int run_reattach(char **args, GError **error)
 {
+    if (!cli_no_json("reattach", "it reports each device on standard error", error))
+        return VH_EXIT_USAGE;
     Host host;
     if (!host_open(&host, "pci", FALSE, error)) {
         host_clear(&host);

@@ -211,6 +211,8 @@ static char *generate_domain(const GenSpec *spec, const HostdevOpts *opts, const
 
 static int run_generate(char **args, GError **error)
 {
+    if (!cli_no_json("generate", "it prints a domain XML document; --json applies to templates", error))
+        return VH_EXIT_USAGE;
     if (args[0]) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
                     "generate takes no arguments ('%s'); name host devices with --hostdev DEVICE", args[0]);

@@ -1,5 +1,6 @@
 /* Small things an operator meets first (issue 16): the --help layout of
- * every verb, and a test suite that reports what it could not run. */
+ * every verb, a test suite that reports what it could not run, and --json
+ * refused where a verb has no JSON document. */
 #include <string.h>
 
 #include "testutil.h"
@@ -86,10 +87,29 @@ static void test_corpus_absent_is_skip(void)
     cmd_assert_contains(out, want2);
 }
 
+/* Verbs without a JSON document refuse --json (exit 2) instead of ignoring
+ * it, before reading anything or connecting (the -c URI is unreachable). */
+static void test_no_json_verbs(void)
+{
+    static const char bad_uri[] = "test:///nonexistent/host.xml";
+    g_autoptr(CmdResult) gen = cmd_run(NULL, NULL, "-c", bad_uri, "--json", "generate", "--name", "g", "--define", NULL);
+    cmd_assert_error(gen, 2, "generate has no --json output (it prints a domain XML document; --json applies to "
+                     "templates)", NULL);
+    g_autoptr(CmdResult) det = cmd_run(NULL, NULL, "-c", bad_uri, "--json", "detach", "01:00.0", NULL);
+    cmd_assert_error(det, 2, "detach has no --json output", NULL);
+    g_autoptr(CmdResult) re = cmd_run(NULL, NULL, "-c", bad_uri, "--json", "reattach", "01:00.0", NULL);
+    cmd_assert_error(re, 2, "reattach has no --json output", NULL);
+    /* without --json they go on to the connection (and fail there) */
+    g_autoptr(CmdResult) plain = cmd_run(NULL, NULL, "-c", bad_uri, "detach", "01:00.0", NULL);
+    cmd_assert_exit(plain, 1);
+    cmd_assert_lacks(plain->err, "--json");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/usage/help-layout", test_help_layout);
     g_test_add_func("/usage/corpus-absent-is-skip", test_corpus_absent_is_skip);
+    g_test_add_func("/usage/no-json-verbs", test_no_json_verbs);
     return g_test_run();
 }
