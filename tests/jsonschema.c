@@ -537,3 +537,37 @@ JsonNode *json_schema_assert_output(const char *name, const char *text)
         g_error("%s output does not match schemas/%s.schema.json: %s\n%s", name, name, error->message, text);
     return json_node_copy(root);
 }
+
+JsonNode *json_at(JsonNode *root, const char *pointer)
+{
+    JsonNode *n = json_pointer_get(root, pointer);
+    if (n == NULL)
+        g_error("no %s in the document", pointer);
+    return n;
+}
+
+const char *json_str_at(JsonNode *root, const char *pointer)
+{
+    JsonNode *n = json_at(root, pointer);
+    return JSON_NODE_HOLDS_NULL(n) ? NULL : json_node_get_string(n);
+}
+
+gint64 json_int_at(JsonNode *root, const char *pointer)
+{
+    return json_node_get_int(json_at(root, pointer));
+}
+
+gboolean json_bool_at(JsonNode *root, const char *pointer)
+{
+    return json_node_get_boolean(json_at(root, pointer));
+}
+
+gboolean json_null_at(JsonNode *root, const char *pointer)
+{
+    return JSON_NODE_HOLDS_NULL(json_at(root, pointer));
+}
+
+guint json_len_at(JsonNode *root, const char *pointer)
+{
+    return json_array_get_length(json_node_get_array(json_at(root, pointer)));
+}

@@ -45,3 +45,12 @@ JsonNode *json_schema_assert_output(const char *name, const char *text);
 char *json_schema_path(const char *name);
 /* The node at a JSON pointer ("/devices/0/name", "" for ROOT), or NULL. */
 JsonNode *json_pointer_get(JsonNode *root, const char *pointer);
+/* The same, failing the test when there is no such node; and its value:
+ * a string (NULL for null), an integer, a boolean, whether it is null, an
+ * array's length. */
+JsonNode *json_at(JsonNode *root, const char *pointer);
+const char *json_str_at(JsonNode *root, const char *pointer);
+gint64 json_int_at(JsonNode *root, const char *pointer);
+gboolean json_bool_at(JsonNode *root, const char *pointer);
+gboolean json_null_at(JsonNode *root, const char *pointer);
+guint json_len_at(JsonNode *root, const char *pointer);

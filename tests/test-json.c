@@ -35,44 +35,10 @@ static JsonNode *vh_json(const char *schema, int want_rc, const char *first, ...
     return json_schema_assert_output(schema, r->out);
 }
 
-static JsonNode *at(JsonNode *root, const char *pointer)
-{
-    JsonNode *n = json_pointer_get(root, pointer);
-    if (n == NULL)
-        g_error("no %s in the document", pointer);
-    return n;
-}
-
-static const char *str_at(JsonNode *root, const char *pointer)
-{
-    JsonNode *n = at(root, pointer);
-    return JSON_NODE_HOLDS_NULL(n) ? NULL : json_node_get_string(n);
-}
-
-static gint64 int_at(JsonNode *root, const char *pointer)
-{
-    return json_node_get_int(at(root, pointer));
-}
-
-static gboolean bool_at(JsonNode *root, const char *pointer)
-{
-    return json_node_get_boolean(at(root, pointer));
-}
-
-static gboolean null_at(JsonNode *root, const char *pointer)
-{
-    return JSON_NODE_HOLDS_NULL(at(root, pointer));
-}
-
-static guint len_at(JsonNode *root, const char *pointer)
-{
-    return json_array_get_length(json_node_get_array(at(root, pointer)));
-}
-
 /* The strings of the array at POINTER, joined with spaces. */
 static char *strings_at(JsonNode *root, const char *pointer)
 {
-    JsonArray *a = json_node_get_array(at(root, pointer));
+    JsonArray *a = json_node_get_array(json_at(root, pointer));
     g_autoptr(GString) s = g_string_new(NULL);
     for (guint i = 0; i < json_array_get_length(a); i++)
         g_string_append_printf(s, "%s%s", i ? " " : "", json_array_get_string_element(a, i));
@@ -82,10 +48,10 @@ static char *strings_at(JsonNode *root, const char *pointer)
 /* The device of a list document whose name is NAME (NULL if absent). */
 static JsonNode *list_device(JsonNode *root, const char *name)
 {
-    JsonArray *devices = json_node_get_array(at(root, "/devices"));
+    JsonArray *devices = json_node_get_array(json_at(root, "/devices"));
     for (guint i = 0; i < json_array_get_length(devices); i++) {
         JsonNode *d = json_array_get_element(devices, i);
-        if (g_strcmp0(str_at(d, "/name"), name) == 0)
+        if (g_strcmp0(json_str_at(d, "/name"), name) == 0)
             return d;
     }
     return NULL;
@@ -161,7 +127,7 @@ static void test_schemas_strict(void)
         g_autoptr(JsonParser) p = json_parser_new();
         g_assert_true(json_parser_load_from_file(p, path, NULL));
         JsonNode *root = json_parser_get_root(p);
-        const char *dialect = str_at(root, "/$schema");
+        const char *dialect = json_str_at(root, "/$schema");
         if (g_strcmp0(dialect, "https://json-schema.org/draft/2020-12/schema") != 0 &&
             g_strcmp0(dialect, "http://json-schema.org/draft-07/schema#") != 0)
             g_error("%s: $schema is '%s', not draft 2020-12 or draft-07", path, dialect);
@@ -217,60 +183,60 @@ static void test_schemas_installed(void)
 static void test_list(void)
 {
     g_autoptr(JsonNode) all = vh_json("list", 0, "list", NULL);
-    g_assert_true(g_str_has_prefix(str_at(all, "/uri"), "test:///"));
-    g_assert_cmpuint(len_at(all, "/devices"), ==, 17);
+    g_assert_true(g_str_has_prefix(json_str_at(all, "/uri"), "test:///"));
+    g_assert_cmpuint(json_len_at(all, "/devices"), ==, 17);
     JsonNode *gpu = list_device(all, "pci_0000_01_00_0");
     g_assert_nonnull(gpu);
-    g_assert_cmpstr(str_at(gpu, "/address"), ==, "0000:01:00.0");
-    g_assert_cmpstr(str_at(gpu, "/class"), ==, "gpu");
-    g_assert_cmpstr(str_at(gpu, "/vendor_id"), ==, "10de");
-    g_assert_cmpstr(str_at(gpu, "/product_id"), ==, "1e87");
-    g_assert_cmpint(int_at(gpu, "/iommu_group"), ==, 14);
-    g_assert_cmpuint(len_at(gpu, "/used_by"), ==, 0);
-    g_assert_true(bool_at(gpu, "/assignable"));
+    g_assert_cmpstr(json_str_at(gpu, "/address"), ==, "0000:01:00.0");
+    g_assert_cmpstr(json_str_at(gpu, "/class"), ==, "gpu");
+    g_assert_cmpstr(json_str_at(gpu, "/vendor_id"), ==, "10de");
+    g_assert_cmpstr(json_str_at(gpu, "/product_id"), ==, "1e87");
+    g_assert_cmpint(json_int_at(gpu, "/iommu_group"), ==, 14);
+    g_assert_cmpuint(json_len_at(gpu, "/used_by"), ==, 0);
+    g_assert_true(json_bool_at(gpu, "/assignable"));
     JsonNode *nic = list_device(all, "pci_0000_03_00_1");
-    g_assert_cmpstr(str_at(nic, "/used_by/0/domain"), ==, "web1");
-    g_assert_cmpstr(str_at(nic, "/used_by/0/uuid"), ==, "6f1c2a9e-3d47-4b8a-9e51-0c7d2b8f4a13");
-    g_assert_true(bool_at(nic, "/used_by/0/running"));
-    g_assert_true(bool_at(nic, "/used_by/0/managed"));
-    g_assert_false(bool_at(nic, "/used_by/0/live_only"));
-    g_assert_false(bool_at(nic, "/assignable"));
+    g_assert_cmpstr(json_str_at(nic, "/used_by/0/domain"), ==, "web1");
+    g_assert_cmpstr(json_str_at(nic, "/used_by/0/uuid"), ==, "6f1c2a9e-3d47-4b8a-9e51-0c7d2b8f4a13");
+    g_assert_true(json_bool_at(nic, "/used_by/0/running"));
+    g_assert_true(json_bool_at(nic, "/used_by/0/managed"));
+    g_assert_false(json_bool_at(nic, "/used_by/0/live_only"));
+    g_assert_false(json_bool_at(nic, "/assignable"));
     /* its group mate cannot go to another guest either */
-    g_assert_false(bool_at(list_device(all, "pci_0000_03_00_0"), "/assignable"));
-    g_assert_false(bool_at(list_device(all, "pci_0000_00_01_0"), "/assignable"));
+    g_assert_false(json_bool_at(list_device(all, "pci_0000_03_00_0"), "/assignable"));
+    g_assert_false(json_bool_at(list_device(all, "pci_0000_00_01_0"), "/assignable"));
 
     g_autoptr(JsonNode) free_devs = vh_json("list", 0, "list", "--free", NULL);
     /* held by no domain, and no bridges or chipset devices */
-    g_assert_cmpuint(len_at(free_devs, "/devices"), ==, 12);
+    g_assert_cmpuint(json_len_at(free_devs, "/devices"), ==, 12);
     g_assert_null(list_device(free_devs, "pci_0000_03_00_1"));
     g_assert_null(list_device(free_devs, "pci_0000_00_01_0"));
     g_assert_null(list_device(free_devs, "pci_0000_00_1f_0"));
     g_assert_nonnull(list_device(free_devs, "pci_0000_03_00_0"));
 
     g_autoptr(JsonNode) assignable = vh_json("list", 0, "list", "--assignable", NULL);
-    JsonArray *a = json_node_get_array(at(assignable, "/devices"));
+    JsonArray *a = json_node_get_array(json_at(assignable, "/devices"));
     g_assert_cmpuint(json_array_get_length(a), >, 0);
     for (guint i = 0; i < json_array_get_length(a); i++)
-        g_assert_true(bool_at(json_array_get_element(a, i), "/assignable"));
+        g_assert_true(json_bool_at(json_array_get_element(a, i), "/assignable"));
     g_assert_null(list_device(assignable, "pci_0000_03_00_0"));
 
     g_autoptr(JsonNode) usb = vh_json("list", 0, "list", "--class", "usb", NULL);
-    g_assert_cmpuint(len_at(usb, "/devices"), ==, 4);
+    g_assert_cmpuint(json_len_at(usb, "/devices"), ==, 4);
     JsonNode *stick = list_device(usb, "usb_1_5");
-    g_assert_cmpstr(str_at(stick, "/address"), ==, "001.005");
-    g_assert_cmpstr(str_at(stick, "/class"), ==, "usb");
-    g_assert_cmpstr(str_at(stick, "/vendor_id"), ==, "046d");
-    g_assert_true(null_at(stick, "/iommu_group"));
+    g_assert_cmpstr(json_str_at(stick, "/address"), ==, "001.005");
+    g_assert_cmpstr(json_str_at(stick, "/class"), ==, "usb");
+    g_assert_cmpstr(json_str_at(stick, "/vendor_id"), ==, "046d");
+    g_assert_true(json_null_at(stick, "/iommu_group"));
 
     g_autoptr(JsonNode) mdev = vh_json("list", 0, "list", "--class", "mdev", NULL);
-    g_assert_cmpuint(len_at(mdev, "/devices"), ==, 1);
-    g_assert_cmpstr(str_at(mdev, "/devices/0/address"), ==, "4b20d080-1b54-4048-85b3-a6a62d165c01");
-    g_assert_true(null_at(mdev, "/devices/0/vendor_id"));
+    g_assert_cmpuint(json_len_at(mdev, "/devices"), ==, 1);
+    g_assert_cmpstr(json_str_at(mdev, "/devices/0/address"), ==, "4b20d080-1b54-4048-85b3-a6a62d165c01");
+    g_assert_true(json_null_at(mdev, "/devices/0/vendor_id"));
 
     g_autoptr(JsonNode) gpus = vh_json("list", 0, "list", "--class", "gpu", "--free", NULL);
-    g_assert_cmpuint(len_at(gpus, "/devices"), ==, 2);
+    g_assert_cmpuint(json_len_at(gpus, "/devices"), ==, 2);
     g_autoptr(JsonNode) none = vh_json("list", 0, "list", "--class", "accelerator", NULL);
-    g_assert_cmpuint(len_at(none, "/devices"), ==, 0);
+    g_assert_cmpuint(json_len_at(none, "/devices"), ==, 0);
 }
 
 /* ---- show ---- */
@@ -278,17 +244,17 @@ static void test_list(void)
 static void test_show_gpu(void)
 {
     g_autoptr(JsonNode) gpu = vh_json("show", 0, "show", "0000:01:00.0", NULL);
-    g_assert_cmpstr(str_at(gpu, "/name"), ==, "pci_0000_01_00_0");
-    g_assert_cmpstr(str_at(gpu, "/class"), ==, "gpu");
-    g_assert_cmpstr(str_at(gpu, "/product"), ==, "TU104 [GeForce RTX 2080 Rev. A]");
-    g_assert_cmpint(int_at(gpu, "/iommu_group/number"), ==, 14);
-    g_assert_cmpuint(len_at(gpu, "/iommu_group/members"), ==, 4);
-    g_assert_cmpstr(str_at(gpu, "/iommu_group/members/1/class"), ==, "audio");
+    g_assert_cmpstr(json_str_at(gpu, "/name"), ==, "pci_0000_01_00_0");
+    g_assert_cmpstr(json_str_at(gpu, "/class"), ==, "gpu");
+    g_assert_cmpstr(json_str_at(gpu, "/product"), ==, "TU104 [GeForce RTX 2080 Rev. A]");
+    g_assert_cmpint(json_int_at(gpu, "/iommu_group/number"), ==, 14);
+    g_assert_cmpuint(json_len_at(gpu, "/iommu_group/members"), ==, 4);
+    g_assert_cmpstr(json_str_at(gpu, "/iommu_group/members/1/class"), ==, "audio");
     g_autofree char *fns = strings_at(gpu, "/slot_functions");
     g_assert_cmpstr(fns, ==, "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3");
-    g_assert_true(null_at(gpu, "/sriov"));
-    g_assert_cmpuint(len_at(gpu, "/mdev_types"), ==, 0);
-    g_assert_true(bool_at(gpu, "/assignable"));
+    g_assert_true(json_null_at(gpu, "/sriov"));
+    g_assert_cmpuint(json_len_at(gpu, "/mdev_types"), ==, 0);
+    g_assert_true(json_bool_at(gpu, "/assignable"));
 
     /* the same device by every name */
     g_autoptr(JsonNode) by_name = vh_json("show", 0, "show", "pci_0000_01_00_0", NULL);
@@ -300,34 +266,34 @@ static void test_show_gpu(void)
 static void test_show_sriov(void)
 {
     g_autoptr(JsonNode) pf = vh_json("show", 0, "show", "0000:03:00.0", NULL);
-    g_assert_cmpstr(str_at(pf, "/sriov/role"), ==, "pf");
-    g_assert_true(null_at(pf, "/sriov/pf"));
-    g_assert_cmpint(int_at(pf, "/sriov/max_vfs"), ==, 7);
+    g_assert_cmpstr(json_str_at(pf, "/sriov/role"), ==, "pf");
+    g_assert_true(json_null_at(pf, "/sriov/pf"));
+    g_assert_cmpint(json_int_at(pf, "/sriov/max_vfs"), ==, 7);
     g_autofree char *vfs = strings_at(pf, "/sriov/vfs");
     g_assert_cmpstr(vfs, ==, "0000:03:10.0 0000:03:10.2");
     /* its group mate 03:00.1 is in running web1: a group goes to one guest */
-    g_assert_false(bool_at(pf, "/assignable"));
+    g_assert_false(json_bool_at(pf, "/assignable"));
     g_autofree char *reasons = strings_at(pf, "/reasons");
     cmd_assert_contains(reasons, "0000:03:00.1, which running domain 'web1' has");
     cmd_assert_contains(reasons, "assign a VF");
 
     g_autoptr(JsonNode) vf = vh_json("show", 0, "show", "pci_0000_03_10_0", NULL);
-    g_assert_cmpstr(str_at(vf, "/sriov/role"), ==, "vf");
-    g_assert_cmpstr(str_at(vf, "/sriov/pf"), ==, "0000:03:00.0");
-    g_assert_cmpuint(len_at(vf, "/sriov/vfs"), ==, 0);
-    g_assert_cmpint(int_at(vf, "/iommu_group/number"), ==, 20);
-    g_assert_true(bool_at(vf, "/assignable"));
-    g_assert_cmpuint(len_at(vf, "/reasons"), ==, 0);
+    g_assert_cmpstr(json_str_at(vf, "/sriov/role"), ==, "vf");
+    g_assert_cmpstr(json_str_at(vf, "/sriov/pf"), ==, "0000:03:00.0");
+    g_assert_cmpuint(json_len_at(vf, "/sriov/vfs"), ==, 0);
+    g_assert_cmpint(json_int_at(vf, "/iommu_group/number"), ==, 20);
+    g_assert_true(json_bool_at(vf, "/assignable"));
+    g_assert_cmpuint(json_len_at(vf, "/reasons"), ==, 0);
 }
 
 static void test_show_used(void)
 {
     g_autoptr(JsonNode) nic = vh_json("show", 0, "show", "03:00.1", NULL);
-    g_assert_false(bool_at(nic, "/assignable"));
-    g_assert_cmpuint(len_at(nic, "/used_by"), ==, 1);
-    g_assert_cmpstr(str_at(nic, "/used_by/0/domain"), ==, "web1");
-    g_assert_true(bool_at(nic, "/used_by/0/running"));
-    g_assert_true(bool_at(nic, "/used_by/0/managed"));
+    g_assert_false(json_bool_at(nic, "/assignable"));
+    g_assert_cmpuint(json_len_at(nic, "/used_by"), ==, 1);
+    g_assert_cmpstr(json_str_at(nic, "/used_by/0/domain"), ==, "web1");
+    g_assert_true(json_bool_at(nic, "/used_by/0/running"));
+    g_assert_true(json_bool_at(nic, "/used_by/0/managed"));
     g_autofree char *reasons = strings_at(nic, "/reasons");
     cmd_assert_contains(reasons, "in use by running domain 'web1'");
     g_autofree char *fns = strings_at(nic, "/slot_functions");
@@ -337,23 +303,23 @@ static void test_show_used(void)
 static void test_show_mdev(void)
 {
     g_autoptr(JsonNode) igpu = vh_json("show", 0, "show", "00:02.0", NULL);
-    g_assert_cmpuint(len_at(igpu, "/mdev_types"), ==, 2);
-    g_assert_cmpstr(str_at(igpu, "/mdev_types/0/id"), ==, "i915-GVTg_V5_4");
-    g_assert_cmpstr(str_at(igpu, "/mdev_types/0/name"), ==, "GVTg_V5_4");
-    g_assert_cmpstr(str_at(igpu, "/mdev_types/0/device_api"), ==, "vfio-pci");
-    g_assert_cmpint(int_at(igpu, "/mdev_types/1/available"), ==, 2);
+    g_assert_cmpuint(json_len_at(igpu, "/mdev_types"), ==, 2);
+    g_assert_cmpstr(json_str_at(igpu, "/mdev_types/0/id"), ==, "i915-GVTg_V5_4");
+    g_assert_cmpstr(json_str_at(igpu, "/mdev_types/0/name"), ==, "GVTg_V5_4");
+    g_assert_cmpstr(json_str_at(igpu, "/mdev_types/0/device_api"), ==, "vfio-pci");
+    g_assert_cmpint(json_int_at(igpu, "/mdev_types/1/available"), ==, 2);
     g_autofree char *reasons = strings_at(igpu, "/reasons");
     cmd_assert_contains(reasons, "supports mediated devices");
 
     g_autoptr(JsonNode) mdev = vh_json("show", 0, "show", "4b20d080-1b54-4048-85b3-a6a62d165c01", NULL);
-    g_assert_cmpstr(str_at(mdev, "/class"), ==, "mdev");
-    g_assert_cmpuint(len_at(mdev, "/slot_functions"), ==, 0);
+    g_assert_cmpstr(json_str_at(mdev, "/class"), ==, "mdev");
+    g_assert_cmpuint(json_len_at(mdev, "/slot_functions"), ==, 0);
 
     g_autoptr(JsonNode) usb = vh_json("show", 0, "show", "usb_1_5", NULL);
-    g_assert_cmpstr(str_at(usb, "/address"), ==, "001.005");
-    g_assert_true(null_at(usb, "/iommu_group/number"));
-    g_assert_cmpuint(len_at(usb, "/iommu_group/members"), ==, 0);
-    g_assert_true(null_at(usb, "/sriov"));
+    g_assert_cmpstr(json_str_at(usb, "/address"), ==, "001.005");
+    g_assert_true(json_null_at(usb, "/iommu_group/number"));
+    g_assert_cmpuint(json_len_at(usb, "/iommu_group/members"), ==, 0);
+    g_assert_true(json_null_at(usb, "/sriov"));
 }
 
 /* A node-device XML file (or stdin) is described offline: what needs the
@@ -362,13 +328,13 @@ static void test_show_offline(void)
 {
     g_autofree char *file = test_data_path("nodedev/pci_0000_01_00_0.xml");
     g_autoptr(JsonNode) gpu = vh_json("show", 0, "show", file, NULL);
-    g_assert_true(null_at(gpu, "/assignable"));
-    g_assert_cmpuint(len_at(gpu, "/used_by"), ==, 0);
-    g_assert_cmpstr(str_at(gpu, "/driver"), ==, "nouveau");
-    g_assert_cmpuint(len_at(gpu, "/iommu_group/members"), ==, 4);
-    g_assert_cmpstr(str_at(gpu, "/iommu_group/members/0/driver"), ==, "nouveau");
-    g_assert_true(null_at(gpu, "/iommu_group/members/3/driver"));
-    g_assert_cmpstr(str_at(gpu, "/iommu_group/members/3/name"), ==, "pci_0000_01_00_3");
+    g_assert_true(json_null_at(gpu, "/assignable"));
+    g_assert_cmpuint(json_len_at(gpu, "/used_by"), ==, 0);
+    g_assert_cmpstr(json_str_at(gpu, "/driver"), ==, "nouveau");
+    g_assert_cmpuint(json_len_at(gpu, "/iommu_group/members"), ==, 4);
+    g_assert_cmpstr(json_str_at(gpu, "/iommu_group/members/0/driver"), ==, "nouveau");
+    g_assert_true(json_null_at(gpu, "/iommu_group/members/3/driver"));
+    g_assert_cmpstr(json_str_at(gpu, "/iommu_group/members/3/name"), ==, "pci_0000_01_00_3");
     g_autofree char *fns = strings_at(gpu, "/slot_functions");
     g_assert_cmpstr(fns, ==, "0000:01:00.0 0000:01:00.1 0000:01:00.2 0000:01:00.3");
 
@@ -377,14 +343,14 @@ static void test_show_offline(void)
     g_autoptr(CmdResult) r = cmd_run(NULL, xml, "-c", "test:///nonexistent/host.xml", "--json", "show", "-", NULL);
     cmd_assert_exit(r, 0);
     g_autoptr(JsonNode) vf = json_schema_assert_output("show", r->out);
-    g_assert_cmpstr(str_at(vf, "/sriov/role"), ==, "vf");
-    g_assert_cmpstr(str_at(vf, "/sriov/pf"), ==, "0000:03:00.0");
+    g_assert_cmpstr(json_str_at(vf, "/sriov/role"), ==, "vf");
+    g_assert_cmpstr(json_str_at(vf, "/sriov/pf"), ==, "0000:03:00.0");
 
     g_autofree char *net = test_data_path("nodedev/net_enp3s0_00_1b_21_aa_bb_cc.xml");
     g_autoptr(JsonNode) iface = vh_json("show", 0, "show", net, NULL);
-    g_assert_cmpstr(str_at(iface, "/class"), ==, "net");
-    g_assert_true(null_at(iface, "/address"));
-    g_assert_true(null_at(iface, "/vendor_id"));
+    g_assert_cmpstr(json_str_at(iface, "/class"), ==, "net");
+    g_assert_true(json_null_at(iface, "/address"));
+    g_assert_true(json_null_at(iface, "/vendor_id"));
 }
 
 /* Errors print nothing on stdout, not half a document. */
@@ -404,27 +370,27 @@ static void test_errors_no_json(void)
 static void test_address(void)
 {
     g_autoptr(JsonNode) one = vh_json("address", 0, "address", "03:00.0", NULL);
-    g_assert_cmpuint(len_at(one, "/addresses"), ==, 1);
-    g_assert_cmpstr(str_at(one, "/addresses/0/address"), ==, "0000:03:00.0");
-    g_assert_cmpstr(str_at(one, "/addresses/0/name"), ==, "pci_0000_03_00_0");
-    g_assert_cmpint(int_at(one, "/addresses/0/bus"), ==, 3);
+    g_assert_cmpuint(json_len_at(one, "/addresses"), ==, 1);
+    g_assert_cmpstr(json_str_at(one, "/addresses/0/address"), ==, "0000:03:00.0");
+    g_assert_cmpstr(json_str_at(one, "/addresses/0/name"), ==, "pci_0000_03_00_0");
+    g_assert_cmpint(json_int_at(one, "/addresses/0/bus"), ==, 3);
 
     /* every DEVICE form gives the same object */
     g_autofree char *xml = test_data_path("nodedev/pci_0000_03_00_0.xml");
     g_autoptr(JsonNode) forms = vh_json("address", 0, "address", "0000:03:00.0", "pci_0000_03_00_0", xml, NULL);
-    g_assert_cmpuint(len_at(forms, "/addresses"), ==, 3);
-    g_assert_true(json_node_equal(at(forms, "/addresses/0"), at(one, "/addresses/0")));
-    g_assert_true(json_node_equal(at(forms, "/addresses/1"), at(one, "/addresses/0")));
-    g_assert_true(json_node_equal(at(forms, "/addresses/2"), at(one, "/addresses/0")));
+    g_assert_cmpuint(json_len_at(forms, "/addresses"), ==, 3);
+    g_assert_true(json_node_equal(json_at(forms, "/addresses/0"), json_at(one, "/addresses/0")));
+    g_assert_true(json_node_equal(json_at(forms, "/addresses/1"), json_at(one, "/addresses/0")));
+    g_assert_true(json_node_equal(json_at(forms, "/addresses/2"), json_at(one, "/addresses/0")));
 
     /* decimal components; the --format is ignored */
     g_autoptr(JsonNode) dec = vh_json("address", 0, "address", "--format", "attrs", "0", "26", "7", NULL);
-    g_assert_cmpstr(str_at(dec, "/addresses/0/address"), ==, "0000:00:1a.7");
-    g_assert_cmpint(int_at(dec, "/addresses/0/slot"), ==, 26);
-    g_assert_cmpint(int_at(dec, "/addresses/0/function"), ==, 7);
+    g_assert_cmpstr(json_str_at(dec, "/addresses/0/address"), ==, "0000:00:1a.7");
+    g_assert_cmpint(json_int_at(dec, "/addresses/0/slot"), ==, 26);
+    g_assert_cmpint(json_int_at(dec, "/addresses/0/function"), ==, 7);
     g_autoptr(JsonNode) max = vh_json("address", 0, "address", "0xffff", "0xff", "0x1f", "7", NULL);
-    g_assert_cmpstr(str_at(max, "/addresses/0/address"), ==, "ffff:ff:1f.7");
-    g_assert_cmpint(int_at(max, "/addresses/0/domain"), ==, 65535);
+    g_assert_cmpstr(json_str_at(max, "/addresses/0/address"), ==, "ffff:ff:1f.7");
+    g_assert_cmpint(json_int_at(max, "/addresses/0/domain"), ==, 65535);
 }
 
 /* ---- validate ---- */
@@ -433,18 +399,18 @@ static void test_validate(void)
 {
     g_autofree char *good = test_data_path("domain/guest-q35.xml");
     g_autoptr(JsonNode) ok = vh_json("validate", 0, "validate", "--file", good, NULL);
-    g_assert_true(bool_at(ok, "/valid"));
-    g_assert_true(bool_at(ok, "/schema_valid"));
-    g_assert_cmpuint(len_at(ok, "/problems"), ==, 0);
-    g_assert_cmpstr(str_at(ok, "/file"), ==, good);
-    g_assert_true(null_at(ok, "/domain"));
+    g_assert_true(json_bool_at(ok, "/valid"));
+    g_assert_true(json_bool_at(ok, "/schema_valid"));
+    g_assert_cmpuint(json_len_at(ok, "/problems"), ==, 0);
+    g_assert_cmpstr(json_str_at(ok, "/file"), ==, good);
+    g_assert_true(json_null_at(ok, "/domain"));
 
     /* schema errors */
     g_autofree char *bad = test_data_path("domain/guest-invalid.xml");
     g_autoptr(JsonNode) ko = vh_json("validate", 1, "validate", "--file", bad, NULL);
-    g_assert_false(bool_at(ko, "/valid"));
-    g_assert_false(bool_at(ko, "/schema_valid"));
-    g_assert_cmpuint(len_at(ko, "/problems"), >, 0);
+    g_assert_false(json_bool_at(ko, "/valid"));
+    g_assert_false(json_bool_at(ko, "/schema_valid"));
+    g_assert_cmpuint(json_len_at(ko, "/problems"), >, 0);
 
     /* schema-valid, semantically not: the same device twice, from stdin */
     g_autofree char *q35 = test_data_read("domain/guest-q35.xml", NULL);
@@ -458,9 +424,9 @@ static void test_validate(void)
     g_autoptr(CmdResult) r = cmd_run(NULL, dup, "--json", "validate", "--file", "-", NULL);
     cmd_assert_exit(r, 1);
     g_autoptr(JsonNode) sem = json_schema_assert_output("validate", r->out);
-    g_assert_false(bool_at(sem, "/valid"));
-    g_assert_true(bool_at(sem, "/schema_valid"));
-    g_assert_cmpstr(str_at(sem, "/file"), ==, "standard input");
+    g_assert_false(json_bool_at(sem, "/valid"));
+    g_assert_true(json_bool_at(sem, "/schema_valid"));
+    g_assert_cmpstr(json_str_at(sem, "/file"), ==, "standard input");
     g_autofree char *problems = strings_at(sem, "/problems");
     cmd_assert_contains(problems, "0000:03:00.0");
 }
@@ -469,16 +435,16 @@ static void test_validate(void)
 static void test_validate_domain(void)
 {
     g_autoptr(JsonNode) web1 = vh_json("validate", 0, "validate", "web1", NULL);
-    g_assert_true(null_at(web1, "/file"));
-    g_assert_cmpstr(str_at(web1, "/domain"), ==, "web1");
-    g_assert_true(bool_at(web1, "/valid"));
-    g_assert_cmpuint(len_at(web1, "/problems"), ==, 0);
+    g_assert_true(json_null_at(web1, "/file"));
+    g_assert_cmpstr(json_str_at(web1, "/domain"), ==, "web1");
+    g_assert_true(json_bool_at(web1, "/valid"));
+    g_assert_cmpuint(json_len_at(web1, "/problems"), ==, 0);
     /* by UUID, reported by name */
     g_autoptr(JsonNode) win11 = vh_json("validate", 0, "validate", "c3e8f1a2-7b64-4d09-8f2e-5a1b9c0d7e36", NULL);
-    g_assert_cmpstr(str_at(win11, "/domain"), ==, "win11");
+    g_assert_cmpstr(json_str_at(win11, "/domain"), ==, "win11");
     g_autofree char *file = test_data_path("domain/guest-q35.xml");
     g_autoptr(JsonNode) f = vh_json("validate", 0, "validate", "--file", file, NULL);
-    g_assert_true(null_at(f, "/domain"));
+    g_assert_true(json_null_at(f, "/domain"));
 
     g_autofree char *uri = host_uri();
     g_autoptr(CmdResult) text = cmd_run(NULL, NULL, "-c", uri, "validate", "web1", NULL);
