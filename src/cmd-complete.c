@@ -61,7 +61,7 @@ typedef enum { DEVICES_ALL, DEVICES_FREE, DEVICES_DETACH } DeviceQuery;
 static void devices(GString *out, DeviceQuery query)
 {
     Host host;
-    if (host_open(&host, NULL, query != DEVICES_ALL, NULL)) {
+    if (host_open(&host, query == DEVICES_DETACH ? "pci" : "pci,usb_device", query != DEVICES_ALL, NULL)) {
         GPtrArray *all = inventory_devices(host.inv);
         /* detach: the verdict in detach's own context */
         AssignContext detach = { .host_side = TRUE };

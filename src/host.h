@@ -21,7 +21,8 @@ typedef struct {
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
- * capability CAP ("pci", "usb_device", "mdev"; NULL: all) and, with
+ * capability CAP ("pci", "usb_device", "mdev", or several comma-separated;
+ * NULL: all) and, with
  * DOMAINS, which domain holds what. */
 gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error);
 /* The same on a connection of HOST's own to URI (node devices only): for a

@@ -104,17 +104,25 @@ static char *backend_nodedev_xml(VirtConn *vc, const char *name, gboolean *not_f
     return take_string(xml);
 }
 
+/* CAP: one capability or several, comma-separated ("pci,usb_device"):
+ * libvirt lists the devices having any of them. */
 static unsigned int cap_flag(const char *cap)
 {
     if (cap == NULL)
         return 0;
-    if (strcmp(cap, "pci") == 0)
-        return VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV;
-    if (strcmp(cap, "usb_device") == 0)
-        return VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV;
-    if (strcmp(cap, "mdev") == 0)
-        return VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV;
-    return 0;
+    unsigned int flags = 0;
+    g_auto(GStrv) caps = g_strsplit(cap, ",", -1);
+    for (char **c = caps; *c; c++) {
+        if (strcmp(*c, "pci") == 0)
+            flags |= VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV;
+        else if (strcmp(*c, "usb_device") == 0)
+            flags |= VIR_CONNECT_LIST_NODE_DEVICES_CAP_USB_DEV;
+        else if (strcmp(*c, "mdev") == 0)
+            flags |= VIR_CONNECT_LIST_NODE_DEVICES_CAP_MDEV;
+        else
+            return 0; /* unknown: all of them */
+    }
+    return flags;
 }
 
 static GPtrArray *backend_nodedev_list(VirtConn *vc, const char *cap, GError **error)
