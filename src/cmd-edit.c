@@ -202,14 +202,22 @@ static gboolean strict_check(DomDoc *dd, const char *orig, gsize orig_len, GErro
 }
 
 /* --json: the document of editjson.c instead of the XML or the diff.
- * CHANGED: "domain", "file", or NULL when the result is only printed. */
+ * CHANGED: "domain", "file", or NULL when the result is only printed. With
+ * KEEP, the document is kept there to be written once every later step
+ * (--reattach) has succeeded too: an error leaves stdout empty. */
 static gboolean show_json(const Edit *edit, const char *domain, const char *changed, gboolean live, gboolean config,
-                          const char *before, gsize before_len, const char *after, gsize after_len, GError **error)
+                          const char *before, gsize before_len, const char *after, gsize after_len, char **keep,
+                          GError **error)
 {
     const char *file = edit_cli.file && g_strcmp0(edit_cli.file, "-") == 0 ? "standard input" : edit_cli.file;
     EditReport r = { edit->kind == EDIT_ADD ? "add" : "remove", domain, domain ? NULL : file, changed, live, config,
                      before, before_len, after, after_len };
     g_autofree char *text = editjson_edit(&r, error);
+    if (text && keep) {
+        g_free(*keep);
+        *keep = g_steal_pointer(&text);
+        return TRUE;
+    }
     return text && cli_write_stdout(text, strlen(text), error);
 }
 
@@ -251,10 +259,10 @@ static gboolean edit_file(const Edit *edit, GError **error)
         if (!fileio_replace(fileio_lock_path(lock), result, new_len, edit_cli.backup, error))
             return FALSE;
         cli_note("updated %s", path);
-        return !global_opts.json || show_json(edit, NULL, "file", FALSE, FALSE, data, len, result, new_len, error);
+        return !global_opts.json || show_json(edit, NULL, "file", FALSE, FALSE, data, len, result, new_len, NULL, error);
     }
     if (global_opts.json)
-        return show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, error);
+        return show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, NULL, error);
     if (edit_cli.diff)
         return show_result(data, len, result, new_len, what, error);
     return cli_write_stdout(result, new_len, error);
@@ -267,10 +275,12 @@ typedef struct {
     VirtDomain *dom;
     gboolean live, config;
     GPtrArray *detached;   /* Nodedev* this run moved to vfio-pci */
+    char *json;            /* --json: the document, written when all is done */
 } DomainEdit;
 
 static void domain_edit_clear(DomainEdit *de)
 {
+    g_free(de->json);
     virt_domain_free(de->dom);
     g_clear_pointer(&de->detached, g_ptr_array_unref);
     host_clear(&de->host);
@@ -326,7 +336,7 @@ static gboolean edit_config(DomainEdit *de, const Edit *edit, gboolean detach_fi
             print_notes(notes);
         if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
             return show_json(edit, de->dom->name, NULL, de->live, de->config, de->dom->xml, strlen(de->dom->xml),
-                             result, new_len, error);
+                             result, new_len, NULL, error);
         if (edit_cli.dry_run || edit_cli.diff)
             return show_result(de->dom->xml, strlen(de->dom->xml), result, new_len, what, error);
         if (detach_first && attempt == 0 && !host_detach(&de->host, edit->devices, de->detached, error))
@@ -353,7 +363,7 @@ static gboolean edit_config(DomainEdit *de, const Edit *edit, gboolean detach_fi
             return FALSE;
         cli_note("defined domain '%s'", de->dom->name);
         return !global_opts.json || show_json(edit, de->dom->name, "domain", de->live, de->config, de->dom->xml,
-                                              strlen(de->dom->xml), result, new_len, error);
+                                              strlen(de->dom->xml), result, new_len, &de->json, error);
     }
 }
 
@@ -374,7 +384,8 @@ static gboolean edit_live(DomainEdit *de, const Edit *edit, GPtrArray *done, GEr
     const char *live_xml = de->dom->live_xml;
     if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
         return de->config ||
-               show_json(edit, de->dom->name, NULL, TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, error);
+               show_json(edit, de->dom->name, NULL, TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, NULL,
+                         error);
     if (edit_cli.dry_run || edit_cli.diff)
         return de->config || show_result(live_xml, strlen(live_xml), result, new_len, what, error);
     for (guint i = 0; i < added->len; i++) {
@@ -389,7 +400,8 @@ static gboolean edit_live(DomainEdit *de, const Edit *edit, GPtrArray *done, GEr
     }
     cli_note("%s the running domain '%s'", edit->kind == EDIT_ADD ? "attached to" : "detached from", de->dom->name);
     return de->config || !global_opts.json ||
-           show_json(edit, de->dom->name, "domain", TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, error);
+           show_json(edit, de->dom->name, "domain", TRUE, FALSE, live_xml, strlen(live_xml), result, new_len,
+                     &de->json, error);
 }
 
 /* remove --reattach: unmanaged PCI devices no other domain holds. */
@@ -528,7 +540,7 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
     if (edit.kind == EDIT_REMOVE && remove_opt.reattach && !edit_cli.dry_run && !edit_cli.diff &&
         !reattach_removed(&de, removed, error))
         goto out;
-    ok = TRUE;
+    ok = !de.json || cli_write_stdout(de.json, strlen(de.json), error);
     goto out;
 
 rollback:

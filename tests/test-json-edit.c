@@ -148,11 +148,30 @@ static void test_edit_domain(void)
     g_assert_cmpstr(json_str_at(added, "/changes/0/source"), ==, "0000:01:00.0");
 }
 
+/* A later step failing (remove --reattach: the test driver cannot give a
+ * device back) leaves stdout empty: no document for an edit that failed. */
+static void test_edit_fails_late(void)
+{
+    g_autofree char *xml = test_data_read("host.xml", NULL);
+    const char *held = "<hostdev mode='subsystem' type='pci' managed='yes'>";
+    char *at = strstr(xml, held);
+    g_assert_nonnull(at);
+    memcpy(strstr(at, "'yes'"), "'no' ", 5); /* one unmanaged device of web1 */
+    g_autofree char *path = g_build_filename(test_tmpdir(), "host-unmanaged.xml", NULL);
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    g_autofree char *uri = g_strconcat("test://", path, NULL);
+    g_autoptr(CmdResult) r = cmd_run(NULL, NULL, "-q", "-c", uri, "--json", "remove", "web1", "03:00.1", "--reattach",
+                                     NULL);
+    cmd_assert_error(r, 1, "cannot give pci_0000_03_00_1 back to the host", NULL);
+    g_assert_cmpstr(r->out, ==, "");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/json-edit/hostdev", test_hostdev);
     g_test_add_func("/json-edit/file", test_edit_file);
     g_test_add_func("/json-edit/domain", test_edit_domain);
+    g_test_add_func("/json-edit/fails-late", test_edit_fails_late);
     return g_test_run();
 }
