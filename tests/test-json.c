@@ -110,7 +110,7 @@ static void test_schemas_strict(void)
 {
     g_autoptr(GPtrArray) names = schema_names();
     static const char *const expected[] = { "list", "show", "address", "validate", "verify", "check", "templates",
-                                            "hostdev", "add", "remove" };
+                                            "hostdev", "add", "remove", "nova-config", "export" };
     for (guint i = 0; i < G_N_ELEMENTS(expected); i++) {
         gboolean found = FALSE;
         for (guint j = 0; j < names->len && !found; j++)
