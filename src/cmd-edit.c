@@ -107,40 +107,6 @@ static gboolean check_edit_flags(GError **error)
     return TRUE;
 }
 
-/* --guest-address of remove: the hex PCI form, or libvirt's attributes. */
-static gboolean parse_guest_address(const char *text, PciAddr *addr, GError **error)
-{
-    if (pci_addr_looks_like(text))
-        return pci_addr_parse(text, addr, error);
-    memset(addr, 0, sizeof(*addr));
-    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
-    for (char **p = parts; *p; p++) {
-        g_auto(GStrv) kv = g_strsplit(g_strstrip(*p), "=", 2);
-        guint *field = NULL, max = 0;
-        if (kv[0] == NULL || kv[1] == NULL) {
-            field = NULL;
-        } else if (strcmp(kv[0], "domain") == 0) {
-            field = &addr->domain, max = PCI_DOMAIN_MAX;
-        } else if (strcmp(kv[0], "bus") == 0) {
-            field = &addr->bus, max = PCI_BUS_MAX;
-        } else if (strcmp(kv[0], "slot") == 0) {
-            field = &addr->slot, max = PCI_SLOT_MAX;
-        } else if (strcmp(kv[0], "function") == 0) {
-            field = &addr->function, max = PCI_FUNCTION_MAX;
-        }
-        if (field == NULL) {
-            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                        "--guest-address '%s': expected 0000:00:05.0 or bus=0,slot=5,function=0", text);
-            return FALSE;
-        }
-        if (!pci_attr_parse(kv[1], kv[0], max, field, error)) {
-            g_prefix_error(error, "--guest-address '%s': ", text);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
-
 static gboolean remove_match_init(Edit *edit, GError **error)
 {
     edit->match.devices = edit->devices;
@@ -150,7 +116,7 @@ static gboolean remove_match_init(Edit *edit, GError **error)
         edit->match.guest_addrs = g_array_new(FALSE, FALSE, sizeof(PciAddr));
         for (char **a = remove_opt.guest_addresses; *a; a++) {
             PciAddr addr;
-            if (!parse_guest_address(*a, &addr, error))
+            if (!pci_addr_parse_guest(*a, &addr, error))
                 return FALSE;
             g_array_append_val(edit->match.guest_addrs, addr);
         }

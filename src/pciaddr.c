@@ -376,3 +376,36 @@ gboolean uuid_is_valid(const char *text)
     }
     return *p == '\0';
 }
+
+gboolean pci_addr_parse_guest(const char *text, PciAddr *addr, GError **error)
+{
+    if (pci_addr_looks_like(text))
+        return pci_addr_parse(text, addr, error);
+    memset(addr, 0, sizeof(*addr));
+    g_auto(GStrv) parts = g_strsplit(text, ",", -1);
+    for (char **p = parts; *p; p++) {
+        g_auto(GStrv) kv = g_strsplit(g_strstrip(*p), "=", 2);
+        guint *field = NULL, max = 0;
+        if (kv[0] == NULL || kv[1] == NULL) {
+            field = NULL;
+        } else if (strcmp(kv[0], "domain") == 0) {
+            field = &addr->domain, max = PCI_DOMAIN_MAX;
+        } else if (strcmp(kv[0], "bus") == 0) {
+            field = &addr->bus, max = PCI_BUS_MAX;
+        } else if (strcmp(kv[0], "slot") == 0) {
+            field = &addr->slot, max = PCI_SLOT_MAX;
+        } else if (strcmp(kv[0], "function") == 0) {
+            field = &addr->function, max = PCI_FUNCTION_MAX;
+        }
+        if (field == NULL) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                        "--guest-address '%s': expected 0000:00:05.0 or bus=0,slot=5,function=0", text);
+            return FALSE;
+        }
+        if (!pci_attr_parse(kv[1], kv[0], max, field, error)) {
+            g_prefix_error(error, "--guest-address '%s': ", text);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}

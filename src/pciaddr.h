@@ -38,6 +38,10 @@ gboolean pci_number_parse(const char *text, const char *what, guint max,
 /* One attribute value as libvirt writes or reads it: "0x1f" hex, "31" decimal. */
 gboolean pci_attr_parse(const char *text, const char *what, guint max,
                         guint *value, GError **error);
+/* A guest address as remove --guest-address takes it: the hex PCI form
+ * ("0000:00:05.0"), or libvirt's attributes ("bus=0,slot=5,function=0",
+ * absent ones 0). Messages name the option. */
+gboolean pci_addr_parse_guest(const char *text, PciAddr *addr, GError **error);
 /* Check all four components against their limits. */
 gboolean pci_addr_check(const PciAddr *addr, GError **error);
 

@@ -559,31 +559,6 @@ static void test_check_text(void)
     g_assert_true(g_str_has_suffix(r2->out, "ready for PCI passthrough (see the warnings above)\n"));
 }
 
-/* An AMD host whose firmware has the IOMMU off: the command line is fine
- * (AMD-Vi needs no parameter), the fix is the firmware, never amd_iommu=on. */
-static void test_check_amd_firmware_off(void)
-{
-    g_autofree char *root = g_build_filename(test_tmpdir(), "amd-firmware-off", NULL);
-    g_autofree char *proc = g_build_filename(root, "proc", NULL);
-    g_assert_cmpint(g_mkdir_with_parents(proc, 0755), ==, 0);
-    g_autofree char *cpuinfo = g_build_filename(proc, "cpuinfo", NULL);
-    g_autofree char *cmdline = g_build_filename(proc, "cmdline", NULL);
-    g_assert_true(g_file_set_contents(cpuinfo, "vendor_id\t: AuthenticAMD\n", -1, NULL));
-    g_assert_true(g_file_set_contents(cmdline, "root=/dev/sda1 ro\n", -1, NULL));
-    g_autoptr(CmdResult) r = run("check", "--root", root, NULL);
-    assert_exit(r, 1);
-    g_assert_cmpstr(r->err, ==, "");
-    assert_contains(r->out, "ok    kernel command line  AMD-Vi needs no parameter (on by default)\n");
-    assert_contains(r->out, "fail  IOMMU ");
-    assert_contains(r->out, "fix: enable AMD-Vi (IOMMU) in the firmware (BIOS/UEFI) setup and reboot");
-    g_assert_null(strstr(r->out, "amd_iommu=on"));
-    g_assert_null(strstr(r->out, "fail  kernel command line"));
-    /* read only: the tree is as it was */
-    g_autofree char *after = NULL;
-    g_assert_true(g_file_get_contents(cmdline, &after, NULL, NULL));
-    g_assert_cmpstr(after, ==, "root=/dev/sda1 ro\n");
-}
-
 static void test_check_errors(void)
 {
     g_autoptr(CmdResult) r = run("check", "--root", "/nonexistent/root", NULL);
@@ -635,7 +610,6 @@ int main(int argc, char **argv)
     g_test_add_func("/gen-cli/nova-config/errors", test_nova_errors);
     g_test_add_func("/gen-cli/check/fixtures", test_check_fixtures);
     g_test_add_func("/gen-cli/check/text", test_check_text);
-    g_test_add_func("/gen-cli/check/amd-firmware-off", test_check_amd_firmware_off);
     g_test_add_func("/gen-cli/check/errors", test_check_errors);
     g_test_add_func("/gen-cli/check/this-host", test_check_this_host);
     return g_test_run();

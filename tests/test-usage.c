@@ -1,6 +1,6 @@
 /* Small things an operator meets first (issue 16): the --help layout of
- * every verb, a test suite that reports what it could not run, and --json
- * refused where a verb has no JSON document. */
+ * every verb, a test suite that reports what it could not run, --json
+ * refused where a verb has no JSON document, and check on an AMD host. */
 #include <string.h>
 
 #include "testutil.h"
@@ -105,11 +105,37 @@ static void test_no_json_verbs(void)
     cmd_assert_lacks(plain->err, "--json");
 }
 
+/* An AMD host whose firmware has the IOMMU off: the command line is fine
+ * (AMD-Vi needs no parameter), the fix is the firmware, never amd_iommu=on. */
+static void test_check_amd_firmware_off(void)
+{
+    g_autofree char *root = g_build_filename(test_tmpdir(), "amd-firmware-off", NULL);
+    g_autofree char *proc = g_build_filename(root, "proc", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(proc, 0755), ==, 0);
+    g_autofree char *cpuinfo = g_build_filename(proc, "cpuinfo", NULL);
+    g_autofree char *cmdline = g_build_filename(proc, "cmdline", NULL);
+    g_assert_true(g_file_set_contents(cpuinfo, "vendor_id\t: AuthenticAMD\n", -1, NULL));
+    g_assert_true(g_file_set_contents(cmdline, "root=/dev/sda1 ro\n", -1, NULL));
+    g_autoptr(CmdResult) r = cmd_run(NULL, NULL, "check", "--root", root, NULL);
+    cmd_assert_exit(r, 1);
+    g_assert_cmpstr(r->err, ==, "");
+    cmd_assert_contains(r->out, "ok    kernel command line  AMD-Vi needs no parameter (on by default)\n");
+    cmd_assert_contains(r->out, "fail  IOMMU ");
+    cmd_assert_contains(r->out, "fix: enable AMD-Vi (IOMMU) in the firmware (BIOS/UEFI) setup and reboot");
+    g_assert_null(strstr(r->out, "amd_iommu=on"));
+    g_assert_null(strstr(r->out, "fail  kernel command line"));
+    /* read only: the tree is as it was */
+    g_autofree char *after = NULL;
+    g_assert_true(g_file_get_contents(cmdline, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, "root=/dev/sda1 ro\n");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/usage/help-layout", test_help_layout);
     g_test_add_func("/usage/corpus-absent-is-skip", test_corpus_absent_is_skip);
     g_test_add_func("/usage/no-json-verbs", test_no_json_verbs);
+    g_test_add_func("/usage/check-amd-firmware-off", test_check_amd_firmware_off);
     return g_test_run();
 }
