@@ -128,6 +128,8 @@ static gboolean remap(DomHome *home, GError **error)
 
 static int run_remap(char **args, GError **error)
 {
+    if (!cli_no_json("remap", "it prints or writes the domain XML; verify --json reports the identities", error))
+        return VH_EXIT_USAGE;
     if (!cli_domain_or_file("remap", opt.file, args, error) || !check_flags(error))
         return VH_EXIT_USAGE;
     DomHome home = { 0 };

@@ -99,6 +99,8 @@ static void test_no_json_verbs(void)
     cmd_assert_error(det, 2, "detach has no --json output", NULL);
     g_autoptr(CmdResult) re = cmd_run(NULL, NULL, "-c", bad_uri, "--json", "reattach", "01:00.0", NULL);
     cmd_assert_error(re, 2, "reattach has no --json output", NULL);
+    g_autoptr(CmdResult) remap = cmd_run(NULL, NULL, "-c", bad_uri, "--json", "remap", "web1", NULL);
+    cmd_assert_error(remap, 2, "remap has no --json output", NULL);
     /* without --json they go on to the connection (and fail there) */
     g_autoptr(CmdResult) plain = cmd_run(NULL, NULL, "-c", bad_uri, "detach", "01:00.0", NULL);
     cmd_assert_exit(plain, 1);
