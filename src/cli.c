@@ -71,6 +71,21 @@ const GOptionEntry edit_entries[] = {
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
+HostCli host_cli;
+
+const GOptionEntry root_entries[] = {
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, &host_cli.root,
+      "read the host's proc/ and sys/ under DIR for host-critical devices (default: / for a local URI)", "DIR" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+const GOptionEntry host_critical_entries[] = {
+    { "allow-host-critical", 0, 0, G_OPTION_ARG_NONE, &host_cli.allow_host_critical,
+      "give away a device the host itself needs (its root disk, swap, default route, console), with a warning",
+      NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
 const VerbDef *const verb_table[] = {
     &verb_list, &verb_show, &verb_address, &verb_hostdev, &verb_add, &verb_remove, &verb_detach, &verb_reattach,
     &verb_validate, &verb_verify, &verb_remap, &verb_check, &verb_generate, &verb_templates, &verb_nova_config,
@@ -315,4 +330,17 @@ gboolean cli_no_json(const char *verb, const char *what, GError **error)
         return TRUE;
     g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "%s has no --json output (%s)", verb, what);
     return FALSE;
+}
+
+void cli_json_strv(VhJson *b, const char *key, char **values)
+{
+    vh_json_member(b, key);
+    if (values == NULL) {
+        vh_json_null(b);
+        return;
+    }
+    vh_json_begin_array(b);
+    for (char **v = values; *v; v++)
+        vh_json_string(b, *v);
+    vh_json_end_array(b);
 }

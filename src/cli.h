@@ -83,6 +83,16 @@ gboolean nova_cli_used(void);
 /* nova-config's output for DEVICES (named by SPECS), ALIAS the base name:
  * the exit code. */
 int nova_cli_write(GPtrArray *devices, char **specs, const char *alias, GError **error);
+/* Host-critical devices: where this host's /proc and /sys are (show, list,
+ * add, detach, completion), and the override of the refusal (add, detach). */
+typedef struct {
+    char *root;
+    gboolean allow_host_critical;
+} HostCli;
+
+extern HostCli host_cli;
+extern const GOptionEntry root_entries[];
+extern const GOptionEntry host_critical_entries[];
 
 /* The arguments of a verb on one domain: ARGS holds one DOMAIN, or none
  * with --file FILE; else a usage error naming VERB. */
@@ -103,6 +113,8 @@ void cli_json_string(VhJson *b, const char *key, const char *value);
 gboolean cli_no_json(const char *verb, const char *what, GError **error);
 void cli_json_int(VhJson *b, const char *key, gint64 value);
 void cli_json_bool(VhJson *b, const char *key, gboolean value);
+/* "key": [strings] from a NULL-terminated vector; NULL becomes null. */
+void cli_json_strv(VhJson *b, const char *key, char **values);
 /* A diagnostic line on stderr unless --quiet. */
 void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* "virt-hostdev: warning: …" on stderr, even with --quiet (which drops

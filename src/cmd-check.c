@@ -53,6 +53,10 @@ static char *report_json(const HostReport *r)
             cli_json_string(b, "product_id", dev->product_id);
             cli_json_string(b, "class", dev->pci_class);
             cli_json_string(b, "driver", dev->driver);
+            cli_json_strv(b, "reset_methods", dev->reset_methods);
+            g_ptr_array_add(dev->host_critical, NULL);
+            cli_json_strv(b, "host_critical", (char **)dev->host_critical->pdata);
+            g_ptr_array_set_size(dev->host_critical, dev->host_critical->len - 1);
             vh_json_end_object(b);
         }
         vh_json_end_array(b);
@@ -93,8 +97,11 @@ static char *report_text(const HostReport *r)
                 char number[16] = "";
                 if (d == 0)
                     g_snprintf(number, sizeof number, "%u", g->number);
-                g_string_append_printf(out, "  %4s  %s  %-9s  %s\n", number, dev->address, ids,
-                                       dev->driver ? dev->driver : "(no driver)");
+                g_autofree char *reset = dev->reset_methods ? g_strjoinv(",", dev->reset_methods) : NULL;
+                g_string_append_printf(out, "  %4s  %s  %-9s  %-14s reset: %s%s\n", number, dev->address, ids,
+                                       dev->driver ? dev->driver : "(no driver)",
+                                       reset == NULL ? "?" : *reset ? reset : "none",
+                                       dev->host_critical->len ? "  (host-critical)" : "");
             }
         }
     }

@@ -10,6 +10,7 @@
  *                                    and USB devices (usb:BBB.DDD); free: what
  *                                    add takes, detach: what detach takes (PCI
  *                                    only), both by the inventory's verdict
+ *                                    (never a host-critical one)
  *   __complete held DOMAIN           host devices in DOMAIN's definition
  *   __complete guest-addresses DOMAIN  guest PCI addresses of its host devices
  *   __complete aliases DOMAIN        the aliases of its host devices
@@ -26,6 +27,8 @@
 #include "host.h"
 #include "xmlutil.h"
 #include "template.h"
+
+static const GOptionEntry *const complete_options[] = { root_entries, NULL };
 
 static void print_long_options(GString *out, const GOptionEntry *entries, gboolean valued_only)
 {
@@ -71,6 +74,7 @@ static void devices(GString *out, DeviceQuery query)
             gboolean usb = dev->kind == NODEDEV_USB && dev->usb_has_busdev;
             /* never a device whose address is unknown */
             if ((dev->kind != NODEDEV_PCI && !usb) || dev->problem || (query == DEVICES_DETACH && usb) ||
+                inventory_host_critical(host.inv, dev, NULL) ||
                 (query != DEVICES_ALL &&
                  !inventory_assignable(host.inv, dev, query == DEVICES_DETACH ? &detach : NULL, reasons)))
                 continue;
@@ -158,6 +162,7 @@ const VerbDef verb_complete = {
     .params = "verbs | options VERB | valued VERB | classes | domains | devices [free|detach] | held DOMAIN "
               "| guest-addresses DOMAIN | aliases DOMAIN | templates [DIR]",
     .summary = "completion queries (used by the bash completion)",
+    .options = complete_options,
     .run = run_complete,
     .hidden = TRUE,
 };

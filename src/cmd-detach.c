@@ -27,7 +27,7 @@ static const GOptionEntry reattach_entries[] = {
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
-static const GOptionEntry *const detach_options[] = { detach_entries, NULL };
+static const GOptionEntry *const detach_options[] = { detach_entries, root_entries, host_critical_entries, NULL };
 static const GOptionEntry *const reattach_options[] = { reattach_entries, NULL };
 
 static int run_detach(char **args, GError **error)
@@ -51,7 +51,7 @@ static int run_detach(char **args, GError **error)
     /* the verdict as show gives it, before anything is detached; who holds
      * the device itself does not matter (a definition holding it is why it
      * is detached) */
-    AssignContext ctx = { .together = set, .host_side = TRUE };
+    AssignContext ctx = { .together = set, .host_side = TRUE, .allow_host_critical = host_cli.allow_host_critical };
     gboolean ok = set && host_check_assignable(&host, named, &ctx, opt.force, error) &&
                   host_detach(&host, set, detached, error);
     host_clear(&host);

@@ -25,7 +25,8 @@ static const GOptionEntry pool_entries[] = {
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
-static const GOptionEntry *const add_options[] = { edit_entries, hostdev_entries, pool_entries, NULL };
+static const GOptionEntry *const add_options[] = { edit_entries, hostdev_entries, pool_entries, root_entries,
+                                                    host_critical_entries, NULL };
 
 static struct {
     char **guest_addresses;
@@ -476,7 +477,8 @@ static gboolean edit_domain(const Edit *edit_in, const char *name, char **device
             goto out;
         /* the inventory's verdict on all of them together; --force
          * overrides it (never an address collision: domedit's job) */
-        AssignContext ctx = { .domain_uuid = de.dom->uuid, .together = owned, .interface = edit.opts->interface };
+        AssignContext ctx = { .domain_uuid = de.dom->uuid, .together = owned, .interface = edit.opts->interface,
+                              .allow_host_critical = host_cli.allow_host_critical };
         if (!host_check_assignable(&de.host, owned, &ctx, edit_cli.force, error))
             goto out;
     } else if (device_args && device_args[0]) {

@@ -32,7 +32,7 @@ static const GOptionEntry list_entries[] = {
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
-static const GOptionEntry *const list_options[] = { list_entries, NULL };
+static const GOptionEntry *const list_options[] = { list_entries, root_entries, NULL };
 
 static const char *const pci_classes[] = {
     "gpu", "audio", "multimedia", "net", "storage", "usb-controller", "serial-bus", "serial",
@@ -88,7 +88,8 @@ static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, cons
     if (opt.free) {
         /* held by no domain, and not refused for what it is (a bridge, the
          * chipset, a root hub) */
-        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, NULL))
+        if (inventory_users(inv, dev)->len > 0 || !inventory_device_passable(dev, NULL) ||
+            inventory_host_critical(inv, dev, NULL))
             return FALSE;
     }
     if (opt.assignable) {
@@ -99,10 +100,11 @@ static gboolean wanted(Inventory *inv, const Nodedev *dev, const char *cap, cons
     return TRUE;
 }
 
-static char *users_text(GPtrArray *users)
+/* USED BY: the domains, "(host)" for a device the host itself needs. */
+static char *users_text(GPtrArray *users, gboolean host_critical)
 {
     if (users->len == 0)
-        return g_strdup("-");
+        return g_strdup(host_critical ? "(host)" : "-");
     g_autoptr(GString) s = g_string_new(NULL);
     for (guint i = 0; i < users->len; i++) {
         const DeviceUser *u = users->pdata[i];
@@ -142,12 +144,14 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
     gsize width[NCOLS];
     for (guint c = 0; c < NCOLS; c++)
         width[c] = strlen(headers[c]);
-    gboolean any_running = FALSE;
+    gboolean any_running = FALSE, any_critical = FALSE;
     for (guint i = 0; i < rows->len; i++) {
         const Nodedev *dev = rows->pdata[i];
         GPtrArray *users = inventory_users(host->inv, dev);
         for (guint u = 0; u < users->len; u++)
             any_running |= ((const DeviceUser *)users->pdata[u])->active;
+        gboolean critical = inventory_host_critical(host->inv, dev, NULL);
+        any_critical |= critical;
         char *row[NCOLS] = {
             g_strdup(dev->name ? dev->name : "-"),
             host_device_address(dev),
@@ -155,7 +159,7 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
             host_device_ids(dev),
             g_strdup(dev->driver ? dev->driver : "-"),
             dev->iommu_group >= 0 ? g_strdup_printf("%d", dev->iommu_group) : g_strdup("-"),
-            users_text(users),
+            users_text(users, critical),
             host_device_description(dev),
         };
         for (guint c = 0; c < NCOLS; c++) {
@@ -183,6 +187,8 @@ static gboolean print_table(Host *host, GPtrArray *rows, GError **error)
     }
     if (any_running)
         g_string_append(out, "(* running)\n");
+    if (any_critical)
+        g_string_append(out, "(host) host-critical: the host needs it (virt-hostdev show DEVICE says why)\n");
     return cli_write_stdout(out->str, out->len, error);
 }
 
@@ -226,6 +232,8 @@ static int run_list(char **args, GError **error)
     /* what is listed with an address from its name, and what is not listed */
     host_warn_devices(&host, rows, FALSE);
     host_warn_devices(&host, left_out, TRUE);
+    if (!opt.names)
+        host_note_critical_unchecked(&host);
 
     gboolean ok;
     if (opt.names) {

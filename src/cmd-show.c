@@ -5,8 +5,63 @@
 #include "errors.h"
 #include "host.h"
 #include "resolve.h"
+#include "sysroot.h"
 
-static const GOptionEntry *const show_options[] = { NULL };
+static const GOptionEntry *const show_options[] = { root_entries, NULL };
+
+#define NO_RESET_WARNING "no reset method: state survives between guests; reattach may hang"
+
+/* What this host's /proc and /sys say beside libvirt: host-critical
+ * reasons and reset methods. */
+typedef struct {
+    gboolean checked;        /* host-critical devices were looked for */
+    gboolean remote;         /* ... and could not be, on a remote host */
+    GPtrArray *critical;     /* reasons */
+    char **reset_methods;    /* NULL: unknown (not local, or an old kernel) */
+    gboolean bridge;         /* reset with what is behind it, never given away */
+} HostFacts;
+
+static void host_facts_init(HostFacts *facts, Host *host, const Nodedev *dev)
+{
+    facts->checked = host->inv && inventory_host_critical_checked(host->inv);
+    facts->remote = host->remote_uri != NULL;
+    facts->critical = g_ptr_array_new_with_free_func(g_free);
+    if (facts->checked)
+        inventory_host_critical(host->inv, dev, facts->critical);
+    facts->reset_methods = host->local_root && dev->kind == NODEDEV_PCI
+                               ? sysroot_reset_methods(host->local_root, &dev->pci)
+                               : NULL;
+    facts->bridge = nodedev_is_bridge(dev);
+    if (facts->reset_methods && facts->reset_methods[0] == NULL && !facts->bridge) {
+        g_autofree char *label = nodedev_label(dev);
+        cli_warning("%s: " NO_RESET_WARNING, label);
+    }
+}
+
+static void host_facts_clear(HostFacts *facts)
+{
+    g_ptr_array_unref(facts->critical);
+    g_strfreev(facts->reset_methods);
+}
+
+static void add_host_facts(GString *out, const HostFacts *facts)
+{
+    if (facts->reset_methods) {
+        g_autofree char *methods = g_strjoinv(", ", facts->reset_methods);
+        g_string_append_printf(out, "  %-16s%s\n", "reset methods:",
+                               *methods ? methods : facts->bridge ? "none" : "none (" NO_RESET_WARNING ")");
+    }
+    if (facts->remote) {
+        g_string_append_printf(out, "  %-16s%s\n", "host-critical:", "not checked (a remote host)");
+    } else if (facts->checked && facts->critical->len == 0) {
+        g_string_append_printf(out, "  %-16s%s\n", "host-critical:", "no");
+    } else if (facts->checked) {
+        g_ptr_array_add(facts->critical, NULL);
+        g_autofree char *why = g_strjoinv("; ", (char **)facts->critical->pdata);
+        g_ptr_array_remove_index(facts->critical, facts->critical->len - 1);
+        g_string_append_printf(out, "  %-16syes — %s\n", "host-critical:", why);
+    }
+}
 
 static void add_address_list(GString *out, const char *label, GArray *addrs)
 {
@@ -19,7 +74,7 @@ static void add_address_list(GString *out, const char *label, GArray *addrs)
 }
 
 static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolean assignable, GPtrArray *reasons,
-                       gboolean offline)
+                       gboolean offline, const HostFacts *facts)
 {
     g_autofree char *address = host_device_address(dev);
     g_autofree char *ids = host_device_ids(dev);
@@ -88,6 +143,7 @@ static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolea
                                    u->live_only ? ", attached live only" : "");
         }
     }
+    add_host_facts(out, facts);
     g_string_append_printf(out, "  %-16s%s\n", "assignable:",
                            offline ? "unknown offline (the host's drivers and domains need libvirt)"
                                    : assignable ? (reasons->len ? "yes, but:" : "yes") : "no");
@@ -96,7 +152,7 @@ static void print_text(GString *out, Inventory *inv, const Nodedev *dev, gboolea
 }
 
 static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignable, GPtrArray *reasons,
-                           gboolean offline, GError **error)
+                           gboolean offline, const HostFacts *facts, GError **error)
 {
     g_autoptr(VhJson) b = vh_json_new();
     vh_json_begin_object(b);
@@ -153,6 +209,7 @@ static gboolean print_json(Inventory *inv, const Nodedev *dev, gboolean assignab
         vh_json_end_object(b);
     }
     vh_json_end_array(b);
+    cli_json_strv(b, "reset_methods", facts->reset_methods);
     vh_json_member(b, "assignable");
     if (offline)
         vh_json_null(b);
@@ -208,14 +265,18 @@ static int run_show(char **args, GError **error)
     Inventory *inv = offline ? offline_inv : host.inv;
     g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func(g_free);
     gboolean assignable = offline ? FALSE : inventory_assignable(inv, dev, NULL, reasons);
+    HostFacts facts;
+    host_facts_init(&facts, &host, dev);
+    host_note_critical_unchecked(&host);
     gboolean ok;
     if (global_opts.json) {
-        ok = print_json(inv, dev, assignable, reasons, offline, error);
+        ok = print_json(inv, dev, assignable, reasons, offline, &facts, error);
     } else {
         g_autoptr(GString) out = g_string_new(NULL);
-        print_text(out, inv, dev, assignable, reasons, offline);
+        print_text(out, inv, dev, assignable, reasons, offline, &facts);
         ok = cli_write_stdout(out->str, out->len, error);
     }
+    host_facts_clear(&facts);
     host_clear(&host);
     return ok ? VH_EXIT_OK : VH_EXIT_FAILED;
 }

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "xmlutil.h"
+#include "hostcrit.h"
 
 /* The domains' definitions, fetched on a thread of their own: libvirt's
  * connections take calls from several threads, and formatting a thousand
@@ -51,6 +52,36 @@ static gboolean read_nodedevs(Host *host, const char *cap, GError **error)
 }
 
 static gboolean host_read(Host *host, const char *cap, gboolean domains, GError **error);
+/* The host-critical facts: from --root when given (a host tree mounted
+ * elsewhere, e.g. a container's /host), else from / for this host. */
+static void read_host_critical(Host *host)
+{
+    const char *root = host_cli.root;
+    if (root == NULL) {
+        g_autofree char *uri = host->virt->uri(host->conn);
+        HostCritPlace place = hostcrit_uri_place(uri);
+        if (place == HOSTCRIT_TEST_DRIVER)
+            return;
+        if (place == HOSTCRIT_REMOTE) {
+            host->remote_uri = g_steal_pointer(&uri);
+            return;
+        }
+        root = "/";
+    }
+    host->local_root = g_strdup(root);
+    inventory_set_host_critical(host->inv, hostcrit_read(root));
+}
+
+void host_note_critical_unchecked(Host *host)
+{
+    static gboolean said;
+    if (host->remote_uri == NULL || said)
+        return;
+    said = TRUE;
+    cli_warning("host-critical devices (the host's root disk, swap, default route, console) cannot be checked on "
+                "%s: its /proc and /sys are not readable from here",
+                host->remote_uri);
+}
 
 gboolean host_open(Host *host, const char *cap, gboolean domains, GError **error)
 {
@@ -75,6 +106,7 @@ static gboolean host_read(Host *host, const char *cap, gboolean domains, GError 
 {
     host->inv = inventory_new();
     host->skipped = g_ptr_array_new_with_free_func(g_free);
+    read_host_critical(host);
     DomainFetch fetch = { host->virt, host->conn, NULL, NULL };
     GThread *thread = domains ? g_thread_new("domains", fetch_domains, &fetch) : NULL;
     gboolean ok = read_nodedevs(host, cap, error);
@@ -140,6 +172,8 @@ void host_clear(Host *host)
     g_clear_pointer(&host->inv, inventory_free);
     g_clear_pointer(&host->kept, g_ptr_array_unref);
     g_clear_pointer(&host->skipped, g_ptr_array_unref);
+    g_clear_pointer(&host->remote_uri, g_free);
+    g_clear_pointer(&host->local_root, g_free);
 }
 
 void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped)
@@ -281,6 +315,12 @@ void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean gr
     else
         vh_json_null(b);
     host_json_users(b, inventory_users(inv, dev));
+    g_autoptr(GPtrArray) critical = g_ptr_array_new_with_free_func(g_free);
+    gboolean checked = inventory_host_critical_checked(inv);
+    if (checked)
+        inventory_host_critical(inv, dev, critical);
+    g_ptr_array_add(critical, NULL);
+    cli_json_strv(b, "host_critical", checked ? (char **)critical->pdata : NULL);
 }
 
 
@@ -342,7 +382,11 @@ gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignConte
                                GError **error)
 {
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    gboolean ok = inventory_check_assignable(host->inv, devices, ctx, force, notes, error);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    host_note_critical_unchecked(host);
+    gboolean ok = inventory_check_assignable(host->inv, devices, ctx, force, notes, warnings, error);
+    for (guint i = 0; i < warnings->len; i++)
+        cli_warning("%s", (const char *)warnings->pdata[i]);
     for (guint i = 0; i < notes->len; i++)
         cli_note("%s", (const char *)notes->pdata[i]);
     return ok;

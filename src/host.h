@@ -18,6 +18,9 @@ typedef struct {
     GPtrArray *kept;
     GPtrArray *skipped;  /* "NAME: why" of node devices whose XML was refused */
     gboolean own_conn;   /* CONN is this host's own (host_open_uri), closed by host_clear */
+    char *remote_uri;    /* a remote host's URI: host-critical devices not checked there */
+    char *local_root;    /* where this host's /proc and /sys are read (--root, or /); NULL when the
+                            connection is not to this host */
 } Host;
 
 /* Connect (global -c / $LIBVIRT_DEFAULT_URI) and read node devices of
@@ -43,8 +46,13 @@ Nodedev *host_keep(Host *host, Nodedev *dev);
  * warn about what they list or use, not about the rest of the host. */
 void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped);
 
+/* Once per process, on stderr: host-critical devices could not be checked
+ * (a remote host). Verbs that give a verdict call it; nothing for test://. */
+void host_note_critical_unchecked(Host *host);
+
 /* The inventory's verdict on DEVICES (inventory_check_assignable), its
- * notes (caveats, what --force let through) on stderr. */
+ * notes (caveats, what --force let through) and warnings (what
+ * --allow-host-critical let through) on stderr. */
 gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
                                GError **error);
 
@@ -55,7 +63,7 @@ char *host_device_ids(const Nodedev *dev);
 char *host_device_description(const Nodedev *dev);
 /* JSON members shared by list and show: name, address, class, ids, names,
  * driver, iommu_group (a number, or with GROUP_DETAIL an object with its
- * members), used_by. */
+ * members), used_by, host_critical (reasons; null when not checked). */
 void host_json_users(VhJson *b, GPtrArray *users);
 void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
 

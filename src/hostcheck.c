@@ -1,5 +1,8 @@
 #include "hostcheck.h"
 
+#include "hostcrit.h"
+#include "sysroot.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -34,6 +37,8 @@ static void device_free(CheckDevice *d)
     g_free(d->product_id);
     g_free(d->pci_class);
     g_free(d->driver);
+    g_strfreev(d->reset_methods);
+    g_ptr_array_unref(d->host_critical);
     g_free(d);
 }
 
@@ -91,60 +96,9 @@ static void add_finding(HostReport *r, const char *id, const char *title, CheckS
 
 /* ---------------------------------------------------------------- reading */
 
-static char *path_in(const HostReport *r, const char *relative)
-{
-    return g_build_filename(r->root, relative, NULL);
-}
-
-/* A small file under the root, trimmed; NULL when unreadable. */
-static char *read_small(const HostReport *r, const char *relative)
-{
-    g_autofree char *path = path_in(r, relative);
-    char *data = NULL;
-    gsize len = 0;
-    if (!g_file_get_contents(path, &data, &len, NULL))
-        return NULL;
-    if (len > 1024 * 1024) {
-        g_free(data);
-        return NULL;
-    }
-    return g_strstrip(data);
-}
-
-static gboolean exists_in(const HostReport *r, const char *relative)
-{
-    g_autofree char *path = path_in(r, relative);
-    return g_file_test(path, G_FILE_TEST_EXISTS);
-}
-
 static gint compare_strings(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Entry names of a directory under the root (dot files skipped), sorted;
- * NULL when it cannot be read. */
-static GPtrArray *list_dir(const HostReport *r, const char *relative)
-{
-    g_autofree char *path = path_in(r, relative);
-    GDir *dir = g_dir_open(path, 0, NULL);
-    if (dir == NULL)
-        return NULL;
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    for (const char *n; (n = g_dir_read_name(dir));)
-        if (n[0] != '.')
-            g_ptr_array_add(names, g_strdup(n));
-    g_dir_close(dir);
-    g_ptr_array_sort(names, compare_strings);
-    return names;
-}
-
-/* The basename of a symlink's target (a driver link), NULL when none. */
-static char *link_name(const HostReport *r, const char *relative)
-{
-    g_autofree char *path = path_in(r, relative);
-    g_autofree char *target = g_file_read_link(path, NULL);
-    return target ? g_path_get_basename(target) : NULL;
 }
 
 static gboolean cmdline_has(char **words, const char *word)
@@ -166,7 +120,7 @@ static const char *cmdline_value(char **words, const char *key)
 
 static void read_cpu_vendor(HostReport *r, GPtrArray *units)
 {
-    g_autofree char *cpuinfo = read_small(r, "proc/cpuinfo");
+    g_autofree char *cpuinfo = sysroot_read(r->root, "proc/cpuinfo");
     if (cpuinfo && strstr(cpuinfo, "GenuineIntel"))
         r->cpu = CPU_INTEL;
     else if (cpuinfo && (strstr(cpuinfo, "AuthenticAMD") || strstr(cpuinfo, "HygonGenuine")))
@@ -189,7 +143,7 @@ static const char *iommu_param(const HostReport *r)
 
 static void read_groups(HostReport *r)
 {
-    g_autoptr(GPtrArray) names = list_dir(r, "sys/kernel/iommu_groups");
+    g_autoptr(GPtrArray) names = sysroot_list(r->root, "sys/kernel/iommu_groups");
     for (guint i = 0; names && i < names->len; i++) {
         guint64 number;
         if (!g_ascii_string_to_unsigned(names->pdata[i], 10, 0, G_MAXUINT, &number, NULL))
@@ -198,7 +152,7 @@ static void read_groups(HostReport *r)
         g->number = (guint)number;
         g->devices = g_ptr_array_new_with_free_func((GDestroyNotify)device_free);
         g_autofree char *dir = g_strdup_printf("sys/kernel/iommu_groups/%s/devices", (const char *)names->pdata[i]);
-        g_autoptr(GPtrArray) members = list_dir(r, dir);
+        g_autoptr(GPtrArray) members = sysroot_list(r->root, dir);
         for (guint m = 0; members && m < members->len; m++) {
             const char *addr = members->pdata[m];
             CheckDevice *d = g_new0(CheckDevice, 1);
@@ -208,12 +162,16 @@ static void read_groups(HostReport *r)
             g_autofree char *device_path = g_strconcat(base, "/device", NULL);
             g_autofree char *class_path = g_strconcat(base, "/class", NULL);
             g_autofree char *driver_path = g_strconcat(base, "/driver", NULL);
-            g_autofree char *vendor = read_small(r, vendor_path);
-            g_autofree char *device = read_small(r, device_path);
+            g_autofree char *vendor = sysroot_read(r->root, vendor_path);
+            g_autofree char *device = sysroot_read(r->root, device_path);
             d->vendor_id = vendor ? g_strdup(g_str_has_prefix(vendor, "0x") ? vendor + 2 : vendor) : NULL;
             d->product_id = device ? g_strdup(g_str_has_prefix(device, "0x") ? device + 2 : device) : NULL;
-            d->pci_class = read_small(r, class_path);
-            d->driver = link_name(r, driver_path);
+            d->pci_class = sysroot_read(r->root, class_path);
+            d->driver = sysroot_link_name(r->root, driver_path);
+            d->bridge = d->pci_class && g_str_has_prefix(d->pci_class, "0x0604");
+            PciAddr a;
+            d->reset_methods = pci_addr_parse(addr, &a, NULL) ? sysroot_reset_methods(r->root, &a) : NULL;
+            d->host_critical = g_ptr_array_new_with_free_func(g_free);
             if (g_strcmp0(d->driver, "vfio-pci") == 0)
                 g_ptr_array_add(r->vfio, g_strdup(addr));
             g_ptr_array_add(g->devices, d);
@@ -303,7 +261,7 @@ static void check_interrupt_remapping(HostReport *r, GPtrArray *units, char **cm
         "enable interrupt remapping (x2APIC / VT-d / AMD-Vi) in the firmware setup; as an unsafe last resort, "
         "'options vfio_iommu_type1 allow_unsafe_interrupts=1' in /etc/modprobe.d/vfio.conf";
     const char *id = "interrupt-remapping", *title = "interrupt remapping";
-    g_autofree char *unsafe = read_small(r, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts");
+    g_autofree char *unsafe = sysroot_read(r->root, "sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts");
     gboolean allow_unsafe = unsafe && (unsafe[0] == 'Y' || unsafe[0] == '1');
     CheckStatus missing = allow_unsafe ? CHECK_WARN : CHECK_FAIL;
     const char *unsafe_note = allow_unsafe ? " (allow_unsafe_interrupts=Y lets vfio go on without it, unsafely)"
@@ -327,7 +285,7 @@ static void check_interrupt_remapping(HostReport *r, GPtrArray *units, char **cm
         if (!g_str_has_prefix(unit, "dmar"))
             continue;
         g_autofree char *rel = g_strdup_printf("sys/class/iommu/%s/intel-iommu/ecap", unit);
-        g_autofree char *ecap = read_small(r, rel);
+        g_autofree char *ecap = sysroot_read(r->root, rel);
         guint64 value;
         if (ecap == NULL || !g_ascii_string_to_unsigned(ecap, 16, 0, G_MAXUINT64, &value, NULL))
             continue;
@@ -346,7 +304,7 @@ static void check_interrupt_remapping(HostReport *r, GPtrArray *units, char **cm
         return;
     }
     /* otherwise: remapped interrupt chips in /proc/interrupts */
-    g_autofree char *interrupts = read_small(r, "proc/interrupts");
+    g_autofree char *interrupts = sysroot_read(r->root, "proc/interrupts");
     if (interrupts == NULL) {
         add_finding(r, id, title, CHECK_WARN, NULL, "cannot tell: /proc/interrupts is not readable");
     } else if (strstr(interrupts, "IR-")) {
@@ -365,7 +323,7 @@ static void check_modules(HostReport *r)
     g_autoptr(GString) missing = g_string_new(NULL);
     for (guint i = 0; i < G_N_ELEMENTS(modules); i++) {
         g_autofree char *rel = g_strdup_printf("sys/module/%s", modules[i]);
-        if (!exists_in(r, rel))
+        if (!sysroot_exists(r->root, rel))
             g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", modules[i]);
     }
     if (missing->len == 0)
@@ -375,10 +333,10 @@ static void check_modules(HostReport *r)
                     "modprobe vfio-pci; to load it at boot: echo vfio-pci > /etc/modules-load.d/vfio-pci.conf",
                     "not loaded: %s (libvirt loads vfio-pci itself for managed devices)", missing->str);
 
-    if (exists_in(r, "sys/module/kvm"))
+    if (sysroot_exists(r->root, "sys/module/kvm"))
         add_finding(r, "kvm", "KVM", CHECK_OK, NULL, "kvm module loaded%s",
-                    exists_in(r, "sys/module/kvm_intel")  ? " (kvm_intel)"
-                    : exists_in(r, "sys/module/kvm_amd") ? " (kvm_amd)"
+                    sysroot_exists(r->root, "sys/module/kvm_intel")  ? " (kvm_intel)"
+                    : sysroot_exists(r->root, "sys/module/kvm_amd") ? " (kvm_amd)"
                                                          : "");
     else
         add_finding(r, "kvm", "KVM", CHECK_WARN,
@@ -414,8 +372,7 @@ static void check_groups_viable(HostReport *r)
             continue;
         for (guint d = 0; d < g->devices->len; d++) {
             const CheckDevice *dev = g->devices->pdata[d];
-            gboolean bridge = dev->pci_class && g_str_has_prefix(dev->pci_class, "0x0604");
-            if (bridge || dev->driver == NULL || strcmp(dev->driver, "vfio-pci") == 0 ||
+            if (dev->bridge || dev->driver == NULL || strcmp(dev->driver, "vfio-pci") == 0 ||
                 strcmp(dev->driver, "pci-stub") == 0)
                 continue;
             g_string_append_printf(bad, "%sgroup %u: %s on %s", bad->len ? "; " : "", g->number, dev->address,
@@ -431,15 +388,99 @@ static void check_groups_viable(HostReport *r)
                     "not usable while a member stays on a host driver: %s", bad->str);
 }
 
+/* Each device's host-critical reasons, by the one rule with the kernel's
+ * groups; the finding names the devices that hold something. */
+static void check_host_critical(HostReport *r)
+{
+    g_autoptr(HostCrit) crit = hostcrit_read(r->root);
+    for (guint i = 0; i < r->groups->len; i++) {
+        const CheckGroup *g = r->groups->pdata[i];
+        g_autoptr(GArray) mates = g_array_new(FALSE, FALSE, sizeof(PciAddr));
+        for (guint d = 0; d < g->devices->len; d++) {
+            const CheckDevice *dev = g->devices->pdata[d];
+            PciAddr a;
+            if (!dev->bridge && pci_addr_parse(dev->address, &a, NULL))
+                g_array_append_val(mates, a);
+        }
+        for (guint d = 0; d < g->devices->len; d++) {
+            CheckDevice *dev = g->devices->pdata[d];
+            PciAddr a;
+            if (pci_addr_parse(dev->address, &a, NULL))
+                hostcrit_judge(crit, &a, (int)g->number, (const PciAddr *)(void *)mates->data, mates->len,
+                               dev->host_critical);
+        }
+    }
+    g_autoptr(GString) list = g_string_new(NULL);
+    for (guint i = 0; i < crit->facts->len; i++) {
+        const HostCritFact *f = crit->facts->pdata[i];
+        g_autofree char *a = pci_addr_format(&f->device, PCI_FORMAT_PCI);
+        g_string_append_printf(list, "%s%s %s", list->len ? "; " : "", a, f->reason);
+    }
+    if (list->len)
+        add_finding(r, "host-critical", "host-critical", CHECK_OK, NULL,
+                    "kept from guests with their IOMMU groups and the bridges above them: %s", list->str);
+    else
+        add_finding(r, "host-critical", "host-critical", CHECK_OK, NULL,
+                    "no PCI device holds /, /boot, /usr, /var, swap, a default route or the console");
+}
+
+/* Usable groups (something to give, nothing the host needs) and whether
+ * every device in them can be reset. */
+static void check_reset_methods(HostReport *r)
+{
+    guint usable = 0, resettable = 0, unknown = 0;
+    g_autoptr(GString) none = g_string_new(NULL);
+    for (guint i = 0; i < r->groups->len; i++) {
+        const CheckGroup *g = r->groups->pdata[i];
+        gboolean endpoint = FALSE, critical = FALSE, all_reset = TRUE, known = TRUE;
+        g_autoptr(GString) lacking = g_string_new(NULL);
+        for (guint d = 0; d < g->devices->len; d++) {
+            const CheckDevice *dev = g->devices->pdata[d];
+            critical = critical || dev->host_critical->len > 0;
+            /* bridges and the chipset (class 0x06) stay with the host */
+            if (dev->bridge || (dev->pci_class && g_str_has_prefix(dev->pci_class, "0x06")))
+                continue;
+            endpoint = TRUE;
+            known = known && dev->reset_methods != NULL;
+            if (dev->reset_methods && dev->reset_methods[0] == NULL) {
+                all_reset = FALSE;
+                g_string_append_printf(lacking, "%s%s", lacking->len ? ", " : "", dev->address);
+            }
+        }
+        if (!endpoint || critical)
+            continue;
+        usable++;
+        if (all_reset && known)
+            resettable++;
+        else if (all_reset)
+            unknown++;
+        else
+            g_string_append_printf(none, "%sgroup %u (%s)", none->len ? "; " : "", g->number, lacking->str);
+    }
+    g_autofree char *unknown_text = unknown ? g_strdup_printf(", %u not known (no reset_method: a kernel before "
+                                                              "5.15)", unknown)
+                                            : g_strdup("");
+    if (none->len == 0)
+        add_finding(r, "reset-methods", "reset methods", CHECK_OK, NULL,
+                    "%u usable IOMMU groups: %u with a reset method for every device%s", usable, resettable,
+                    unknown_text);
+    else
+        add_finding(r, "reset-methods", "reset methods", CHECK_WARN,
+                    "prefer devices with a reset method (flr, pm, bus) for guests that come and go",
+                    "%u usable IOMMU groups: %u with a reset method for every device%s; no reset method: %s "
+                    "(state survives between guests; reattach may hang)",
+                    usable, resettable, unknown_text, none->str);
+}
+
 static void check_selinux(HostReport *r)
 {
-    g_autofree char *enforce = read_small(r, "sys/fs/selinux/enforce");
+    g_autofree char *enforce = sysroot_read(r->root, "sys/fs/selinux/enforce");
     if (enforce == NULL) {
         add_finding(r, "selinux", "SELinux", CHECK_OK, NULL, "not enabled");
         return;
     }
     const char *mode = enforce[0] == '1' ? "enforcing" : "permissive";
-    g_autofree char *boolean = read_small(r, "sys/fs/selinux/booleans/virt_manage_sysfs");
+    g_autofree char *boolean = sysroot_read(r->root, "sys/fs/selinux/booleans/virt_manage_sysfs");
     if (boolean == NULL)
         add_finding(r, "selinux", "SELinux", CHECK_OK, NULL, "%s; the policy has no virt_manage_sysfs boolean", mode);
     else if (boolean[0] == '1')
@@ -458,9 +499,9 @@ HostReport *hostcheck_run(const char *root)
     r->groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
     r->vfio = g_ptr_array_new_with_free_func(g_free);
 
-    g_autoptr(GPtrArray) units = list_dir(r, "sys/class/iommu");
+    g_autoptr(GPtrArray) units = sysroot_list(r->root, "sys/class/iommu");
     read_cpu_vendor(r, units);
-    g_autofree char *cmdline_text = read_small(r, "proc/cmdline");
+    g_autofree char *cmdline_text = sysroot_read(r->root, "proc/cmdline");
     g_auto(GStrv) cmdline = cmdline_text ? g_strsplit_set(cmdline_text, " \t\n", -1) : NULL;
     read_groups(r);
     g_ptr_array_sort(r->groups, compare_groups);
@@ -470,6 +511,8 @@ HostReport *hostcheck_run(const char *root)
     check_modules(r);
     check_vfio_devices(r);
     check_groups_viable(r);
+    check_host_critical(r);
+    check_reset_methods(r);
     check_selinux(r);
     return r;
 }

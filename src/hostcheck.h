@@ -8,7 +8,11 @@
  * extended capability register, /sys/class/iommu/dmar*\/intel-iommu/ecap;
  * otherwise from /proc/interrupts, where remapped interrupt chips are named
  * IR-PCI-MSI, IR-IO-APIC, …; intremap=off on the kernel command line turns
- * it off whatever the hardware says. */
+ * it off whatever the hardware says.
+ *
+ * Reset methods and host-critical devices (hostcrit.c) are read from the
+ * same root: a group is usable when it has a device to give and none the
+ * host needs; the summary says which usable groups can be reset. */
 #pragma once
 #include <glib.h>
 
@@ -30,6 +34,9 @@ typedef struct {
     char *product_id;
     char *pci_class;  /* "0x030000", NULL when unknown */
     char *driver;     /* NULL: no driver bound */
+    gboolean bridge;  /* by class: a PCI-to-PCI bridge or root port */
+    char **reset_methods;     /* the kernel's reset_method; NULL when unknown */
+    GPtrArray *host_critical; /* reasons the host needs it (hostcrit_judge); empty when none */
 } CheckDevice;
 
 typedef struct {

@@ -17,6 +17,7 @@ struct Inventory {
     GPtrArray *no_users;  /* returned when nobody holds a device */
     GHashTable *merged;   /* joined source keys -> GPtrArray of DeviceUser*: the users of a
                              device recorded under several keys, built on first query */
+    HostCrit *crit;       /* NULL: not checked */
 };
 
 static void device_user_free(gpointer p)
@@ -50,6 +51,7 @@ void inventory_free(Inventory *inv)
     g_hash_table_unref(inv->groups);
     g_ptr_array_unref(inv->no_users);
     g_hash_table_unref(inv->merged);
+    hostcrit_free(inv->crit);
     g_ptr_array_unref(inv->devices);
     g_free(inv);
 }
@@ -278,6 +280,22 @@ void inventory_sort(Inventory *inv)
     fill_mdev_device_apis(inv);
 }
 
+void inventory_set_host_critical(Inventory *inv, HostCrit *crit)
+{
+    hostcrit_free(inv->crit);
+    inv->crit = crit;
+}
+
+gboolean inventory_host_critical_checked(Inventory *inv)
+{
+    return inv->crit != NULL;
+}
+
+const HostCrit *inventory_host_critical_facts(Inventory *inv)
+{
+    return inv->crit;
+}
+
 GPtrArray *inventory_devices(Inventory *inv)
 {
     return inv->devices;
@@ -503,9 +521,17 @@ gboolean inventory_assignable(Inventory *inv, const Nodedev *dev, const AssignCo
     static const AssignContext alone = { 0 };
     if (ctx == NULL)
         ctx = &alone;
+    gboolean ok = TRUE;
+    /* first: what the host itself needs, with the reason it does */
+    g_autoptr(GPtrArray) critical = reasons ? g_ptr_array_new_with_free_func(g_free) : NULL;
+    if (!ctx->allow_host_critical && inventory_host_critical(inv, dev, critical)) {
+        for (guint i = 0; critical && i < critical->len; i++)
+            reason(reasons, "host-critical: %s (--force does not override this; --allow-host-critical does)",
+                   (const char *)critical->pdata[i]);
+        ok = FALSE;
+    }
     if (!inventory_device_passable(dev, reasons))
         return FALSE;
-    gboolean ok = TRUE;
     if (ctx->interface && !check_interface(dev, reasons))
         ok = FALSE;
     if (dev->kind == NODEDEV_PCI && !check_group(inv, dev, ctx, reasons))
@@ -544,11 +570,17 @@ static char *join_reasons(GPtrArray *reasons)
 }
 
 gboolean inventory_check_assignable(Inventory *inv, GPtrArray *devices, const AssignContext *ctx, gboolean force,
-                                    GPtrArray *notes, GError **error)
+                                    GPtrArray *notes, GPtrArray *warnings, GError **error)
 {
     AssignContext c = ctx ? *ctx : (AssignContext){ 0 };
     if (c.together == NULL)
         c.together = devices;
+    for (guint i = 0; i < devices->len; i++)
+        if (((const Nodedev *)devices->pdata[i])->problem == NULL &&
+            !inventory_check_host_critical(inv, devices->pdata[i], c.allow_host_critical, warnings, error))
+            return FALSE;
+    /* judged above: the rest of the verdict is what --force may override */
+    c.allow_host_critical = TRUE;
     for (guint i = 0; i < devices->len; i++) {
         const Nodedev *dev = devices->pdata[i];
         g_autofree char *label = nodedev_label(dev);

@@ -5,6 +5,7 @@
 #pragma once
 #include <glib.h>
 
+#include "hostcrit.h"
 #include "nodedev.h"
 
 /* One domain holding a device. */
@@ -63,7 +64,26 @@ typedef struct {
                                  group mates among them are no problem */
     gboolean interface;       /* as <interface type='hostdev'> (add --interface) */
     gboolean host_side;       /* detach: the device's own holders are why it is detached */
+    gboolean allow_host_critical;  /* --allow-host-critical */
 } AssignContext;
+
+/* The host-critical facts of the inventory's host (hostcrit_read), taken.
+ * Without them (a remote host, the test driver) nothing is host-critical. */
+void inventory_set_host_critical(Inventory *inv, HostCrit *crit);
+/* Whether the facts were read (show says "not checked" otherwise). */
+gboolean inventory_host_critical_checked(Inventory *inv);
+/* The facts themselves (NULL: not checked), for inventory-crit.c. */
+const HostCrit *inventory_host_critical_facts(Inventory *inv);
+/* The host-critical part of inventory_check_assignable: a refusal naming
+ * the reasons (whatever --force says), or with ALLOW a WARNINGS line. */
+gboolean inventory_check_host_critical(Inventory *inv, const Nodedev *dev, gboolean allow, GPtrArray *warnings,
+                                       GError **error);
+/* Whether DEV is host-critical: it holds one of the facts, another
+ * non-bridge member of its IOMMU group does, or it is a bridge or root port
+ * above a device that does. REASONS (may be NULL) gets one line each. Part
+ * of THE verdict: inventory_assignable refuses such a device unless
+ * CTX->allow_host_critical, and --force does not override it. */
+gboolean inventory_host_critical(Inventory *inv, const Nodedev *dev, GPtrArray *reasons);
 
 /* THE assignability verdict: whether DEV can be given to a guest as it
  * stands (CTX: NULL for a new guest, alone). REASONS receives one line per
@@ -78,9 +98,11 @@ gboolean inventory_device_passable(const Nodedev *dev, GPtrArray *reasons);
 /* The verdict for each of DEVICES (CTX->together: DEVICES when NULL). A
  * device without a usable address is VH_ERROR_INPUT; any other refusal is
  * VH_ERROR_FAILED naming the device and its reasons, unless FORCE, which
- * turns it into a NOTES line (strings; caveats are NOTES lines too). */
+ * turns it into a NOTES line (strings; caveats are NOTES lines too). A
+ * host-critical device is refused whatever FORCE says, unless
+ * CTX->allow_host_critical: then it is a WARNINGS line. */
 gboolean inventory_check_assignable(Inventory *inv, GPtrArray *devices, const AssignContext *ctx, gboolean force,
-                                    GPtrArray *notes, GError **error);
+                                    GPtrArray *notes, GPtrArray *warnings, GError **error);
 
 /* Host side of passthrough: the devices to act on are DEVICES, plus with
  * GROUP every other member of their IOMMU groups (bridges excepted). Without

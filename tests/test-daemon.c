@@ -15,9 +15,14 @@
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <json-glib/json-glib.h>
 
 #include "realcorpus.h"
 #include "testutil.h"
@@ -165,7 +170,8 @@ static void stop_daemon(void)
     g_spawn_close_pid(daemon_pid);
 }
 
-/* A PCI address of this host, not a bridge, read through virt-hostdev list. */
+/* A PCI address of this host, not a bridge nor one the host needs itself
+ * (its disk or NIC: "(host)"), read through virt-hostdev list. */
 static void pick_real_device(void)
 {
     const char *argv[] = { "-c", URI, "list", NULL };
@@ -176,7 +182,7 @@ static void pick_real_device(void)
     for (char **l = lines; *l && real_device == NULL; l++) {
         char name[64], address[32], cls[32];
         if (sscanf(*l, "%63s %31s %31s", name, address, cls) == 3 && g_str_has_prefix(name, "pci_") &&
-            strcmp(cls, "bridge") != 0)
+            strcmp(cls, "bridge") != 0 && !strstr(*l, " (host) "))
             real_device = g_strdup(address);
     }
 }
@@ -292,6 +298,144 @@ static void test_list_show(void)
     cmd_assert_exit(show, 0);
     cmd_assert_contains(show->out, "driver:");
     cmd_assert_contains(show->out, "assignable:");
+}
+
+/* The last PCI address on the sysfs path that /sys/CLASS_LINK leads to
+ * ("dev/block/254:0", "class/net/eth0"), or NULL: found here from stat()
+ * and the route table, not from mountinfo as virt-hostdev does. */
+static char *pci_device_of(const char *class_link)
+{
+    g_autofree char *link = g_build_filename("/sys", class_link, NULL);
+    g_autofree char *real = realpath(link, NULL);
+    char *found = NULL;
+    g_auto(GStrv) parts = g_strsplit(real ? real : "", "/", -1);
+    for (char **p = parts; *p; p++) {
+        unsigned d, b, s, f;
+        char end;
+        if (strlen(*p) == 12 && sscanf(*p, "%4x:%2x:%2x.%1x%c", &d, &b, &s, &f, &end) == 4) {
+            g_free(found);
+            found = g_strdup(*p);
+        }
+    }
+    return found;
+}
+
+static char *default_route_iface(void)
+{
+    g_autofree char *routes = NULL;
+    if (!g_file_get_contents("/proc/net/route", &routes, NULL, NULL))
+        return NULL;
+    g_auto(GStrv) lines = g_strsplit(routes, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        char iface[64], dest[16], gw[16], flags[16], ref[16], use[16], metric[16], mask[16];
+        if (sscanf(*l, "%63s %15s %15s %15s %15s %15s %15s %15s", iface, dest, gw, flags, ref, use, metric, mask) == 8 &&
+            strcmp(dest, "00000000") == 0 && strcmp(mask, "00000000") == 0)
+            return g_strdup(iface);
+    }
+    return NULL;
+}
+
+/* This machine's own root disk and default-route NIC: show says
+ * host-critical, list marks them, completion leaves them out, and add
+ * refuses them even with --force (read-only: the domain is inactive and
+ * nothing is defined). */
+static void test_host_critical_here(void)
+{
+    if (!need_daemon())
+        return;
+    struct stat st;
+    g_assert_cmpint(stat("/", &st), ==, 0);
+    g_autofree char *dev_link = g_strdup_printf("dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
+    g_autofree char *disk = pci_device_of(dev_link);
+    g_autofree char *iface = default_route_iface();
+    g_autofree char *nic_link = iface ? g_strdup_printf("class/net/%s", iface) : NULL;
+    g_autofree char *nic = nic_link ? pci_device_of(nic_link) : NULL;
+    g_test_message("root on %s (%s), default route on %s (%s)", dev_link, disk ? disk : "no PCI device",
+                   iface ? iface : "-", nic ? nic : "no PCI device");
+    if (disk == NULL && nic == NULL) {
+        g_test_skip("neither / nor the default route is on a PCI device here");
+        return;
+    }
+    Scratch sc;
+    g_autofree char *before = scratch_define(&sc, NULL);
+    g_autoptr(CmdResult) complete = vh("__complete", "devices", NULL);
+    g_autoptr(CmdResult) list = vh("list", NULL);
+    const char *const devices[] = { disk, nic };
+    const char *const what[] = { "holds / (", "default route" };
+    for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+        if (devices[i] == NULL)
+            continue;
+        g_autoptr(CmdResult) show = vh("show", devices[i], NULL);
+        cmd_assert_exit(show, 0);
+        g_test_message("%s", show->out);
+        cmd_assert_contains(show->out, "  host-critical:  yes — ");
+        cmd_assert_contains(show->out, what[i]);
+        g_autoptr(CmdResult) js = vh("--json", "show", devices[i], NULL);
+        cmd_assert_exit(js, 0);
+        g_autoptr(JsonNode) doc = test_parse_json_object(js->out);
+        JsonArray *reasons = json_object_get_array_member(json_node_get_object(doc), "host_critical");
+        g_assert_cmpuint(json_array_get_length(reasons), >=, 1);
+        g_autofree char *row = g_strdup_printf("  %s  ", devices[i]);
+        const char *line = strstr(list->out, row);
+        g_assert_nonnull(line);
+        g_autofree char *row_text = g_strndup(line, strcspn(line, "\n"));
+        cmd_assert_contains(row_text, " (host) ");
+        cmd_assert_lacks(complete->out, devices[i]);
+        g_autoptr(CmdResult) add = vh("add", sc.name, devices[i], "--force", NULL);
+        cmd_assert_error(add, 1, " is host-critical: ", what[i], "--force does not override this", NULL);
+    }
+    g_autofree char *after = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, after);
+    scratch_undefine(&sc);
+}
+
+/* A remote host: the same daemon through libvirt's ext transport under a
+ * URI with a host part (a relay of stdin/stdout to the daemon's socket
+ * stands in for ssh). The check cannot be made there: one warning, show
+ * says "not checked", and the rest of the verdict stands. */
+static void test_host_critical_remote(void)
+{
+    if (!need_daemon() || real_device == NULL)
+        return;
+    g_autofree char *python = g_find_program_in_path("python3");
+    if (python == NULL) {
+        g_test_skip("python3 (the relay) is not installed");
+        return;
+    }
+    g_autofree char *relay = g_build_filename(test_tmpdir(), "relay.py", NULL);
+    g_autofree char *command = g_build_filename(test_tmpdir(), "relay.sh", NULL);
+    g_assert_true(g_file_set_contents(relay,
+                                      "import os, select, socket, sys\n"
+                                      "s = socket.socket(socket.AF_UNIX)\n"
+                                      "s.connect('/var/run/libvirt/libvirt-sock')\n"
+                                      "while True:\n"
+                                      "    r = select.select([0, s], [], [])[0]\n"
+                                      "    d = os.read(0, 65536) if 0 in r else s.recv(65536)\n"
+                                      "    if not d: break\n"
+                                      "    s.sendall(d) if 0 in r else os.write(1, d)\n",
+                                      -1, NULL));
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\nexec python3 %s\n", relay);
+    g_assert_true(g_file_set_contents(command, script, -1, NULL));
+    g_assert_cmpint(g_chmod(command, 0755), ==, 0);
+    g_autofree char *uri = g_strdup_printf("qemu+ext://vh-remote.invalid/system?command=%s", command);
+    const char *argv[] = { "-c", uri, "show", real_device, NULL };
+    g_autoptr(CmdResult) show = cmd_runv(NULL, NULL, argv);
+    cmd_assert_exit(show, 0);
+    cmd_assert_contains(show->out, "  host-critical:  not checked (a remote host)\n");
+    cmd_assert_lacks(show->out, "reset methods:");
+    g_autofree char *warning = g_strdup_printf("virt-hostdev: warning: host-critical devices (the host's root disk, "
+                                               "swap, default route, console) cannot be checked on %s: ", uri);
+    cmd_assert_contains(show->err, warning);
+    g_assert_cmpuint(test_count(show->err, "cannot be checked"), ==, 1);
+    Scratch sc;
+    g_autofree char *before = scratch_define(&sc, NULL);
+    const char *add_argv[] = { "-c", uri, "add", sc.name, real_device, "--dry-run", "--force", NULL };
+    g_autoptr(CmdResult) add = cmd_runv(NULL, NULL, add_argv);
+    cmd_assert_exit(add, 0);
+    g_assert_cmpuint(test_count(add->err, "cannot be checked"), ==, 1);
+    g_autofree char *after = dumpxml(&sc);
+    g_assert_cmpstr(before, ==, after);
+    scratch_undefine(&sc);
 }
 
 /* add defines, the change is exactly the new element, remove undoes it. */
@@ -791,6 +935,8 @@ int main(int argc, char **argv)
         pick_real_device();
     }
     g_test_add_func("/daemon/list-show", test_list_show);
+    g_test_add_func("/daemon/host-critical-here", test_host_critical_here);
+    g_test_add_func("/daemon/host-critical-remote", test_host_critical_remote);
     g_test_add_func("/daemon/add-remove-roundtrip", test_add_remove_roundtrip);
     g_test_add_func("/daemon/unknown-device", test_unknown_device);
     g_test_add_func("/daemon/policy-refusal", test_policy_refusal);

@@ -389,17 +389,17 @@ static void test_context(void)
     g_assert_true(inventory_assignable(inv, gpu->pdata[0], &together, reasons));
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
-    g_assert_true(inventory_check_assignable(inv, gpu, NULL, FALSE, notes, &error));
+    g_assert_true(inventory_check_assignable(inv, gpu, NULL, FALSE, notes, notes, &error));
     g_assert_no_error(error);
     /* alone, refused; forced, a note */
     g_autoptr(GPtrArray) one = g_ptr_array_new();
     g_ptr_array_add(one, gpu->pdata[0]);
-    g_assert_false(inventory_check_assignable(inv, one, NULL, FALSE, notes, &error));
+    g_assert_false(inventory_check_assignable(inv, one, NULL, FALSE, notes, notes, &error));
     g_assert_error(error, VH_ERROR, VH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, "0000:01:00.0 is not assignable: group 14 also holds"));
     g_assert_true(g_str_has_suffix(error->message, "(--force overrides)"));
     g_clear_error(&error);
-    g_assert_true(inventory_check_assignable(inv, one, NULL, TRUE, notes, &error));
+    g_assert_true(inventory_check_assignable(inv, one, NULL, TRUE, notes, notes, &error));
     assert_reason(notes, "0000:01:00.0 is not assignable (--force): group 14");
 
     AssignContext iface = { .interface = TRUE };
