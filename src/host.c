@@ -130,11 +130,12 @@ static gboolean host_read(Host *host, const char *cap, gboolean domains, GError 
     return TRUE;
 }
 
+/* Whether the connection leads to this machine, whose sysfs is then the
+ * host's (one rule with the host-critical check: hostcrit_uri_place). */
 static gboolean host_is_local(Host *host)
 {
     g_autofree char *uri = host->virt ? host->virt->uri(host->conn) : NULL;
-    const char *sep = uri ? strstr(uri, "://") : NULL;
-    return sep && sep[3] == '/' && !g_str_has_prefix(uri, "test:");
+    return uri && hostcrit_uri_place(uri) == HOSTCRIT_THIS_HOST;
 }
 
 /* A hex value of a sysfs attribute file ("0x1af4\n"), or -1. */
