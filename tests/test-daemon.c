@@ -837,7 +837,7 @@ static char *unique_device(void)
  * <metadata>; verify --record records the device, and after its recorded
  * address and source are shifted to one this host does not have (as a
  * renumbering leaves them), verify says moved and remap defines the source
- * back where the device is, read back from libvirt. Domain t14b-PID:
+ * back where the device is, read back from libvirt. Domain vh-test-PID-identity:
  * inactive, managed='yes', never started. */
 static void test_identity_remap(void)
 {
@@ -848,7 +848,7 @@ static void test_identity_remap(void)
         g_test_skip("no PCI device with ids of its own on this host");
         return;
     }
-    g_autofree char *name = g_strdup_printf("t14b-%d", (int)getpid());
+    g_autofree char *name = g_strdup_printf("vh-test-%d-identity", (int)getpid());
     g_autofree char *src = g_strdup_printf("<address domain='0x%.4s' bus='0x%.2s' slot='0x%.2s' function='0x%.1s'/>",
                                            dev, dev + 5, dev + 8, dev + 11);
     g_autofree char *hostdev = g_strdup_printf("    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
