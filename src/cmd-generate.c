@@ -8,6 +8,7 @@
 #include "domedit.h"
 #include "errors.h"
 #include "fileio.h"
+#include "module.h"
 #include "pciaddr.h"
 #include "resolve.h"
 #include "template.h"
@@ -307,6 +308,9 @@ static int run_templates(char **args, GError **error)
         for (guint i = 0; i < dirs->len; i++)
             g_string_append_printf(out, " %s", (const char *)dirs->pdata[i]);
         g_string_append_c(out, '\n');
+        g_autofree char *hint = vh_build_tree_hint();
+        if (hint)
+            cli_note("%s", hint);
     } else {
         guint width = 4;
         for (guint i = 0; i < infos->len; i++)

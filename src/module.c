@@ -1,6 +1,8 @@
 #include "module.h"
 
 #include <gmodule.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "errors.h"
@@ -9,8 +11,37 @@ typedef gconstpointer (*ModuleEntry)(void);
 
 const char *vh_module_dir(void)
 {
-    const char *dir = g_getenv("VIRT_HOSTDEV_MODULE_DIR");
+    const char *dir = secure_getenv("VIRT_HOSTDEV_MODULE_DIR");
     return dir && *dir ? dir : VH_MODULE_DIR;
+}
+
+char *vh_build_tree_hint(void)
+{
+    /* An uninstalled build keeps the modules next to the binary, in a tree
+     * meson configured (meson-private/ at its top); an installed binary
+     * has neither, so this says nothing there. */
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe == NULL)
+        return NULL;
+    g_autofree char *bindir = g_path_get_dirname(exe);
+    g_autofree char *module = g_build_filename(bindir, "libvirt-backend.so", NULL);
+    if (!g_file_test(module, G_FILE_TEST_EXISTS))
+        return NULL;
+    g_autofree char *top = g_strdup(bindir);
+    for (;;) {
+        g_autofree char *marker = g_build_filename(top, "meson-private", NULL);
+        if (g_file_test(marker, G_FILE_TEST_IS_DIR))
+            break;
+        char *up = g_path_get_dirname(top);
+        gboolean root = strcmp(up, top) == 0;
+        g_free(top);
+        top = up;
+        if (root)
+            return NULL;
+    }
+    return g_strdup_printf("%s is an uninstalled build: run it in `meson devenv -C %s`, which points it at the "
+                           "build's modules and the source's templates",
+                           exe, top);
 }
 
 gconstpointer vh_module_load(const char *file, const char *symbol, guint abi, const char *what, const char *needs,
@@ -19,9 +50,14 @@ gconstpointer vh_module_load(const char *file, const char *symbol, guint abi, co
     g_autofree char *path = g_build_filename(vh_module_dir(), file, NULL);
     GModule *module = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
     if (module == NULL) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                    "cannot load the %s %s: %s (it is installed with virt-hostdev; it needs %s)", what, path,
-                    g_module_error(), needs);
+        g_autofree char *hint = vh_build_tree_hint();
+        if (hint)
+            g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot load the %s %s: %s; %s", what, path,
+                        g_module_error(), hint);
+        else
+            g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                        "cannot load the %s %s: %s (it is installed with virt-hostdev; it needs %s)", what, path,
+                        g_module_error(), needs);
         return NULL;
     }
     ModuleEntry entry = NULL;

@@ -1,11 +1,13 @@
 #include "template.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "errors.h"
 #include "fileio.h"
+#include "module.h"
 #include "pciaddr.h"
 #include "template-format.h"
 #include "xmlutil.h"
@@ -54,7 +56,7 @@ GPtrArray *template_search_path_for(const char *cli_dir, const char *xdg_config_
 GPtrArray *template_search_path(const char *cli_dir)
 {
     return template_search_path_for(cli_dir, g_getenv("XDG_CONFIG_HOME"), g_getenv("HOME"),
-                                     g_getenv("VIRT_HOSTDEV_TEMPLATE_DIR"), VH_TEMPLATE_DIR);
+                                     secure_getenv("VIRT_HOSTDEV_TEMPLATE_DIR"), VH_TEMPLATE_DIR);
 }
 
 char *template_description(const char *text, gsize len)
@@ -179,8 +181,10 @@ TemplateInfo *template_find(GPtrArray *dirs, const char *name, GError **error)
     g_autoptr(GString) searched = g_string_new(NULL);
     for (guint i = 0; i < dirs->len; i++)
         g_string_append_printf(searched, "%s%s", i ? ", " : "", (const char *)dirs->pdata[i]);
-    g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "no template '%s' in %s (available: %s)", name,
-                searched->len ? searched->str : "no directory", avail->len ? avail->str : "none");
+    g_autofree char *hint = infos->len ? NULL : vh_build_tree_hint();
+    g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "no template '%s' in %s (available: %s)%s%s", name,
+                searched->len ? searched->str : "no directory", avail->len ? avail->str : "none", hint ? "; " : "",
+                hint ? hint : "");
     return NULL;
 }
 
