@@ -38,7 +38,7 @@ vh_chroot_can_run() {
 }
 
 # vh_chroot_exec ROOT [BIND_RO_SRC:DEST]... -- CMD...: run CMD in ROOT with
-# /proc, a private /dev/shm and the given read-only bind mounts
+# /proc, a private /dev/shm and /dev/pts, and the given read-only bind mounts
 vh_chroot_exec() {
     root=$1
     shift
@@ -51,6 +51,7 @@ vh_chroot_exec() {
         mount -t proc proc "$root/proc"
         mkdir -p "$root/dev/shm" "$root/dev/pts"
         mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
+        mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
         for b in $binds; do
             src=${b%%:*} dest=$root${b#*:}
             mkdir -p "$dest"
