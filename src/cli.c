@@ -6,6 +6,7 @@
 
 #include "errors.h"
 #include "fileio.h"
+#include "validate.h"
 #include "virt-loader.h"
 
 GlobalOpts global_opts;
@@ -40,6 +41,8 @@ const GOptionEntry hostdev_entries[] = {
     { "managed", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.managed,
       "yes: libvirt detaches and reattaches the device (default); no: you do", "yes|no" },
     { "driver", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.driver, "write <driver name='vfio'/>", "vfio" },
+    { "driver-model", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.driver_model,
+      "VFIO variant driver, as <driver model='NAME'/> (libvirt >= 10.0)", "NAME" },
     { "guest-address", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.guest_address,
       "pin the guest PCI address, or pick a free one", "ADDR|auto" },
     { "rom-bar", 0, 0, G_OPTION_ARG_STRING, &hostdev_cli.rom_bar, "show the device's ROM BAR to the guest", "on|off" },
@@ -127,6 +130,15 @@ gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError 
         }
         opts->driver_vfio = TRUE;
     }
+    if (c->driver_model) {
+        if (!g_regex_match_simple("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$", c->driver_model, 0, 0)) {
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                        "--driver-model '%s': expected a driver name (letters, digits, _ . + -), e.g. mlx5_vfio_pci",
+                        c->driver_model);
+            return FALSE;
+        }
+        opts->driver_model = g_strdup(c->driver_model);
+    }
     if (c->rom_bar) {
         gboolean on;
         if (!parse_on_off(c->rom_bar, "--rom-bar", "on", "off", &on, error))
@@ -160,6 +172,45 @@ gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError 
         opts->vlan = (gint)vlan;
     }
     return guest_placement_parse(c->guest_address, placement, error);
+}
+
+gboolean hostdev_cli_check_libvirt(const HostdevOpts *opts, gboolean connects, GError **error)
+{
+    if (opts->driver_model == NULL)
+        return TRUE;
+    if (connects || global_opts.connect) {
+        VirtConn *conn;
+        const VirtBackend *virt = virt_connect(global_opts.connect, &conn, error);
+        guint64 v = 0;
+        if (virt == NULL || !virt->lib_version(conn, &v, error))
+            return FALSE;
+        if (v >= 10000000)
+            return TRUE;
+        g_autofree char *uri = virt->uri(conn);
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "--driver-model %s: <driver model=...> needs libvirt 10.0.0 or newer, and %s is libvirt "
+                    "%u.%u.%u",
+                    opts->driver_model, uri, (guint)(v / 1000000), (guint)(v / 1000 % 1000), (guint)(v % 1000));
+        return FALSE;
+    }
+    /* offline: the schema of the libvirt installed here decides */
+    g_autofree char *schema = validate_libvirt_schema_path();
+    if (!g_file_test(schema, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                    "--driver-model %s: no libvirt schema %s to tell whether libvirt accepts <driver model=...> "
+                    "(give -c URI to ask a libvirt)", opts->driver_model, schema);
+        return FALSE;
+    }
+    g_autofree char *probe = g_strdup_printf("<hostdev mode='subsystem' type='pci'><driver model='%s'/><source>"
+                                             "<address domain='0x0000' bus='0x00' slot='0x00' function='0x0'/>"
+                                             "</source></hostdev>", opts->driver_model);
+    g_autoptr(GError) err = NULL;
+    if (validate_libvirt_accepts_device(probe, &err))
+        return TRUE;
+    g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+                "--driver-model %s: libvirt's schema %s does not accept <driver model=...> (libvirt 10.0.0 or "
+                "newer does; give -c URI to ask another libvirt)", opts->driver_model, schema);
+    return FALSE;
 }
 
 static void print_entries(FILE *out, const GOptionEntry *entries)

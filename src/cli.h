@@ -43,6 +43,7 @@ extern const GOptionEntry global_entries[];
 typedef struct {
     char *managed;
     char *driver;
+    char *driver_model;
     char *guest_address;
     char *rom_bar;
     char *rom_file;
@@ -57,6 +58,11 @@ typedef struct {
 extern HostdevCli hostdev_cli;
 extern const GOptionEntry hostdev_entries[];
 gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError **error);
+/* Whether the libvirt in use accepts what OPTS asks for beyond libvirt
+ * 8.0 (--driver-model: libvirt 10.0.0): the libvirt of the connection when
+ * the verb CONNECTS or -c is given (virConnectGetLibVersion), else libvirt's
+ * schema on this machine. Refused with a FAILED error saying which. */
+gboolean hostdev_cli_check_libvirt(const HostdevOpts *opts, gboolean connects, GError **error);
 
 /* Options of the editing verbs: add, remove. */
 typedef struct {

@@ -541,6 +541,10 @@ static int run_edit(EditKind kind, char **args, GError **error)
         hostdev_opts_clear(&opts);
         return VH_EXIT_USAGE;
     }
+    if (!hostdev_cli_check_libvirt(&opts, domain != NULL, error)) {
+        hostdev_opts_clear(&opts);
+        return VH_EXIT_FAILED;
+    }
     Edit edit = { .kind = kind, .opts = &opts, .placement = &placement, .all_functions = hostdev_cli.all_functions };
     gboolean ok;
     if (domain) {

@@ -239,6 +239,10 @@ static int run_generate(char **args, GError **error)
         hostdev_opts_clear(&opts);
         return VH_EXIT_USAGE;
     }
+    if (!hostdev_cli_check_libvirt(&opts, gen.define, error)) {
+        hostdev_opts_clear(&opts);
+        return VH_EXIT_FAILED;
+    }
     /* libvirt refuses <os><boot> together with per-device boot orders */
     spec.drop_os_boot = opts.boot_order > 0;
     g_autofree char *result = generate_domain(&spec, &opts, &placement, error);

@@ -14,6 +14,10 @@ static int run_hostdev(char **args, GError **error)
     GuestPlacement placement;
     if (!hostdev_cli_parse(&opts, &placement, error))
         return VH_EXIT_USAGE;
+    if (!hostdev_cli_check_libvirt(&opts, FALSE, error)) {
+        hostdev_opts_clear(&opts);
+        return VH_EXIT_FAILED;
+    }
     Host host = { 0 };
     g_autoptr(GPtrArray) devices =
         resolve_devices_open(&host, args, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);

@@ -12,6 +12,7 @@ void hostdev_opts_init(HostdevOpts *opts)
 void hostdev_opts_clear(HostdevOpts *opts)
 {
     g_free(opts->rom_file);
+    g_free(opts->driver_model);
     g_free(opts->alias);
     g_free(opts->mac);
     hostdev_opts_init(opts);
@@ -53,9 +54,10 @@ gboolean hostdev_check(const Nodedev *dev, const HostdevOpts *opts, GError **err
                     "--boot-order applies to PCI and USB devices, not to %s", label);
         return FALSE;
     }
-    if (dev->kind != NODEDEV_PCI && (opts->rom_bar != ROM_BAR_DEFAULT || opts->rom_file || opts->driver_vfio)) {
+    if (dev->kind != NODEDEV_PCI &&
+        (opts->rom_bar != ROM_BAR_DEFAULT || opts->rom_file || opts->driver_vfio || opts->driver_model)) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
-                    "--rom-bar, --rom-file and --driver only apply to PCI devices, not %s", label);
+                    "--rom-bar, --rom-file, --driver and --driver-model only apply to PCI devices, not %s", label);
         return FALSE;
     }
     return TRUE;
@@ -145,6 +147,17 @@ static void emit_guest_info(Emitter *e, const HostdevBlock *b, const HostdevOpts
     }
 }
 
+/* <driver name='vfio' model='…'/>, each attribute only when asked for */
+static void emit_driver(Emitter *e, const HostdevOpts *opts)
+{
+    if (opts->driver_vfio && opts->driver_model)
+        emit(e, 1, "<driver name='vfio' model='%s'/>", opts->driver_model);
+    else if (opts->driver_vfio)
+        emit(e, 1, "<driver name='vfio'/>");
+    else if (opts->driver_model)
+        emit(e, 1, "<driver model='%s'/>", opts->driver_model);
+}
+
 char *hostdev_format(const HostdevBlock *b, const HostdevOpts *opts, const char *step, const char *newline)
 {
     Emitter e = { g_string_new(NULL), step, newline, TRUE };
@@ -156,8 +169,7 @@ char *hostdev_format(const HostdevBlock *b, const HostdevOpts *opts, const char 
         emit(&e, 0, "<interface type='hostdev' managed='%s'>", managed);
         if (opts->mac)
             emit(&e, 1, "<mac address='%s'/>", opts->mac);
-        if (opts->driver_vfio)
-            emit(&e, 1, "<driver name='vfio'/>");
+        emit_driver(&e, opts);
         emit(&e, 1, "<source>");
         emit(&e, 2, "<address type='pci' %s/>", attrs);
         emit(&e, 1, "</source>");
@@ -171,8 +183,7 @@ char *hostdev_format(const HostdevBlock *b, const HostdevOpts *opts, const char 
     } else if (dev->kind == NODEDEV_PCI) {
         g_autofree char *attrs = pci_addr_format(&dev->pci, PCI_FORMAT_ATTRS);
         emit(&e, 0, "<hostdev mode='subsystem' type='pci' managed='%s'>", managed);
-        if (opts->driver_vfio)
-            emit(&e, 1, "<driver name='vfio'/>");
+        emit_driver(&e, opts);
         emit(&e, 1, "<source>");
         emit(&e, 2, "<address %s/>", attrs);
         emit(&e, 1, "</source>");

@@ -11,6 +11,7 @@ typedef enum { ROM_BAR_DEFAULT = -1, ROM_BAR_OFF = 0, ROM_BAR_ON = 1 } RomBar;
 typedef struct {
     gboolean managed;      /* default TRUE */
     gboolean driver_vfio;  /* emit <driver name='vfio'/> */
+    char *driver_model;    /* <driver model='…'/>: a VFIO variant driver (libvirt >= 10.0) */
     RomBar rom_bar;
     char *rom_file;
     guint boot_order;      /* 0: none */

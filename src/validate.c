@@ -121,6 +121,15 @@ gboolean validate_domain_schema(xmlDoc *doc, const char *what, GError **error)
     return ok;
 }
 
+gboolean validate_libvirt_accepts_device(const char *device, GError **error)
+{
+    g_autofree char *text = g_strdup_printf("<domain type='kvm'><name>probe</name><memory>65536</memory>"
+                                            "<os><type arch='x86_64'>hvm</type></os><devices>%s</devices></domain>",
+                                            device);
+    g_autoptr(xmlDoc) doc = vh_xml_parse(text, strlen(text), "probe domain", error);
+    return doc && validate_domain_schema(doc, "a domain with it", error);
+}
+
 GPtrArray *validate_domain_semantics(DomDoc *dd)
 {
     g_autoptr(DomIndex) idx = domindex_build(domdoc_xml(dd));

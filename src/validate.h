@@ -14,6 +14,11 @@ xmlDoc *validate_block(const char *text, GError **error);
 gboolean validate_domain_schema(xmlDoc *doc, const char *what, GError **error);
 char *validate_libvirt_schema_path(void);
 
+/* Does libvirt's domain.rng on this machine accept DEVICE (one element of
+ * <devices>) in a minimal domain? For features newer libvirt added, asked
+ * when no connection tells the version. */
+gboolean validate_libvirt_accepts_device(const char *device, GError **error);
+
 /* Checks libvirt's schema cannot express, read from the domain index
  * (domindex_problems()): duplicate host sources, two devices at one
  * assigned guest PCI address, unreadable addresses and sources. Nothing

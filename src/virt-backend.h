@@ -81,6 +81,9 @@ typedef struct {
     gboolean (*nodedev_detach)(VirtConn *conn, const char *name, const char *driver, GError **error);
     gboolean (*nodedev_reattach)(VirtConn *conn, const char *name, GError **error);
     gboolean (*nodedev_reset)(VirtConn *conn, const char *name, GError **error);
+    /* virConnectGetLibVersion: the libvirt the connection talks to (the
+     * daemon's for a remote URI), as major * 1000000 + minor * 1000 + micro */
+    gboolean (*lib_version)(VirtConn *conn, guint64 *version, GError **error);
 } VirtBackend;
 
 typedef const VirtBackend *(*VirtBackendEntry)(void);

@@ -344,6 +344,17 @@ static gboolean backend_nodedev_reset(VirtConn *vc, const char *name, GError **e
     return TRUE;
 }
 
+static gboolean backend_lib_version(VirtConn *vc, guint64 *version, GError **error)
+{
+    unsigned long v = 0;
+    if (virConnectGetLibVersion(vc->conn, &v) < 0) {
+        set_libvirt_error(error, "cannot get the libvirt version of the connection");
+        return FALSE;
+    }
+    *version = v;
+    return TRUE;
+}
+
 static const VirtBackend backend = {
     .abi = VIRT_BACKEND_ABI,
     .open = backend_open,
@@ -360,6 +371,7 @@ static const VirtBackend backend = {
     .nodedev_detach = backend_nodedev_detach,
     .nodedev_reattach = backend_nodedev_reattach,
     .nodedev_reset = backend_nodedev_reset,
+    .lib_version = backend_lib_version,
 };
 
 G_MODULE_EXPORT const VirtBackend *virt_hostdev_backend(void);

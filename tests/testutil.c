@@ -346,3 +346,14 @@ JsonNode *test_parse_json_object(const char *text)
     g_assert_true(JSON_NODE_HOLDS_OBJECT(root));
     return root;
 }
+
+guint64 test_libvirt_version(void)
+{
+    const char *v = g_getenv("VIRT_HOSTDEV_LIBVIRT_VERSION");
+    g_assert_nonnull(v);
+    g_auto(GStrv) parts = g_strsplit(v, ".", 3);
+    guint64 n = 0;
+    for (guint i = 0; i < 3; i++)
+        n = n * 1000 + (parts[0] && i < g_strv_length(parts) ? g_ascii_strtoull(parts[i], NULL, 10) : 0);
+    return n;
+}

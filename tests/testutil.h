@@ -66,3 +66,8 @@ GPtrArray *test_argv_va(const char *const *prefix, const char *first, va_list ap
  * otherwise); free with json_node_unref. */
 typedef struct _JsonNode JsonNode;
 JsonNode *test_parse_json_object(const char *text);
+
+/* The libvirt version the build was configured against (pkg-config's, as
+ * major * 1000000 + minor * 1000 + micro): what a test expects of the
+ * machine's libvirt, found apart from the code under test. */
+guint64 test_libvirt_version(void);
