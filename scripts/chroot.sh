@@ -99,6 +99,8 @@ vh_chroot_tarball() {
         return 1
     fi
     tar -C "$root" -cf "$tarball.new" .
+    # one tarball per release: an older package list's goes
+    rm -f "$vh_cache/chroot-$release-"*.tar
     mv "$tarball.new" "$tarball"
     rm -rf --one-file-system "$work"
     echo "$tarball"
