@@ -38,16 +38,23 @@ vh_chroot_can_run() {
 }
 
 # vh_chroot_exec ROOT [BIND_RO_SRC:DEST]... -- CMD...: run CMD in ROOT with
-# /proc, a private /dev/shm and /dev/pts, and the given read-only bind mounts
+# /proc, a private /dev/shm and /dev/pts, and the given read-only bind mounts.
+# With vh_chroot_private_net=1, also in a network namespace of its own (loopback
+# only): what runs there (a libvirtd) cannot touch the host's network.
+# No /sys is mounted: a libvirtd there sees none of the host's devices.
 vh_chroot_exec() {
     root=$1
     shift
+    net=""
+    [ "${vh_chroot_private_net:-0}" != 1 ] || net=--net
     binds=""
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do binds="$binds $1"; shift; done
     shift
     # shellcheck disable=SC2016
-    unshare --mount --propagation private --pid --fork sh -ec '
-        root=$1; binds=$2; shift 2
+    unshare --mount --propagation private --pid --fork $net sh -ec '
+        root=$1 binds=$2 net=$3
+        shift 3
+        if [ -n "$net" ] && command -v ip >/dev/null; then ip link set lo up; fi
         mount -t proc proc "$root/proc"
         mkdir -p "$root/dev/shm" "$root/dev/pts"
         mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
@@ -60,7 +67,7 @@ vh_chroot_exec() {
         done
         exec chroot "$root" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
-    ' vh-chroot "$root" "$binds" "$@"
+    ' vh-chroot "$root" "$binds" "$net" "$@"
 }
 
 # vh_chroot_tarball RELEASE "PKG..." "DOWNLOAD..." LOG: print the cached
