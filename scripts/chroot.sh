@@ -37,11 +37,12 @@ vh_chroot_can_run() {
     return 0
 }
 
-# vh_chroot_exec ROOT [BIND_RO_SRC:DEST]... -- CMD...: run CMD in ROOT with
-# /proc, a private /dev/shm and /dev/pts, and the given read-only bind mounts.
+# vh_chroot_exec ROOT [SRC:DEST[:rw]]... -- CMD...: run CMD in ROOT with
+# /proc, a private /dev/shm and /dev/pts, and the given bind mounts (in
+# order; read-only unless marked :rw).
 # With vh_chroot_private_net=1, also in a network namespace of its own (loopback
 # only): what runs there (a libvirtd) cannot touch the host's network.
-# No /sys is mounted: a libvirtd there sees none of the host's devices.
+# /sys only when a caller binds it (read-only, as every bind here).
 vh_chroot_exec() {
     root=$1
     shift
@@ -60,10 +61,12 @@ vh_chroot_exec() {
         mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
         mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
         for b in $binds; do
+            mode=ro
+            case $b in *:rw) mode=rw b=${b%:rw} ;; esac
             src=${b%%:*} dest=$root${b#*:}
             mkdir -p "$dest"
             mount --bind "$src" "$dest"
-            mount -o remount,bind,ro "$dest"
+            [ "$mode" = rw ] || mount -o remount,bind,ro "$dest"
         done
         exec chroot "$root" /usr/bin/env -i HOME=/root LC_ALL=C.UTF-8 \
             PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
