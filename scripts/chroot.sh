@@ -64,7 +64,12 @@ vh_chroot_exec() {
             mode=ro
             case $b in *:rw) mode=rw b=${b%:rw} ;; esac
             src=${b%%:*} dest=$root${b#*:}
-            mkdir -p "$dest"
+            if [ -d "$src" ]; then
+                mkdir -p "$dest"
+            else
+                mkdir -p "$(dirname "$dest")"
+                [ -e "$dest" ] || : >"$dest"
+            fi
             mount --bind "$src" "$dest"
             [ "$mode" = rw ] || mount -o remount,bind,ro "$dest"
         done
