@@ -74,7 +74,9 @@ static void test_corpus_absent_is_skip(void)
     g_autofree char *want = g_strdup_printf("ok 1 /corpus/present # SKIP the real-XML corpus %s/../shared/corpus "
                                             "is not present", src);
     cmd_assert_contains(out, want);
-    g_assert_cmpuint(test_count(out, "\nok "), ==, 1);
+    /* (newer GLib prints the plan last: the first line may be a result) */
+    g_autofree char *lines = g_strconcat("\n", out, NULL);
+    g_assert_cmpuint(test_count(lines, "\nok "), ==, 1);
 
     /* $VIRT_HOSTDEV_CORPUS_DIR names another place */
     g_autofree char *elsewhere = g_build_filename(test_tmpdir(), "no-corpus-here", NULL);
