@@ -213,6 +213,20 @@ gboolean hostdev_cli_check_libvirt(const HostdevOpts *opts, gboolean connects, G
     return FALSE;
 }
 
+gboolean hostdev_cli_check_devices(GPtrArray *devices, GError **error)
+{
+    for (guint i = 0; hostdev_cli.managed && devices && i < devices->len; i++) {
+        const Nodedev *dev = devices->pdata[i];
+        if (dev->kind == NODEDEV_MDEV) {
+            g_autofree char *label = nodedev_label(dev);
+            g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                        "--managed does not apply to %s: libvirt creates and removes mdevs itself", label);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static void print_entries(FILE *out, const GOptionEntry *entries)
 {
     for (const GOptionEntry *e = entries; e->long_name; e++) {
@@ -330,6 +344,11 @@ void cli_note(const char *fmt, ...)
     va_start(ap, fmt);
     diagnostic("", fmt, ap);
     va_end(ap);
+}
+
+void cli_note_line(const char *message)
+{
+    cli_note("%s", message);
 }
 
 void cli_warning(const char *fmt, ...)

@@ -63,6 +63,9 @@ gboolean hostdev_cli_parse(HostdevOpts *opts, GuestPlacement *placement, GError 
  * the verb CONNECTS or -c is given (virConnectGetLibVersion), else libvirt's
  * schema on this machine. Refused with a FAILED error saying which. */
 gboolean hostdev_cli_check_libvirt(const HostdevOpts *opts, gboolean connects, GError **error);
+/* The hostdev options that do not apply to DEVICES (Nodedev*) refused:
+ * --managed on an mdev (libvirt has no managed mdevs). */
+gboolean hostdev_cli_check_devices(GPtrArray *devices, GError **error);
 
 /* Options of the editing verbs: add, remove. */
 typedef struct {
@@ -126,6 +129,8 @@ void cli_note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* "virt-hostdev: warning: …" on stderr, even with --quiet (which drops
  * notes): something is wrong, though not enough to refuse. */
 void cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* cli_note of one ready-made line (the transaction's TxnNoteFn). */
+void cli_note_line(const char *message);
 /* Hand over DATA that the process no longer needs and that dies with it:
  * never freed, but kept reachable, so leak checkers do not report it. */
 void cli_keep_until_exit(gpointer data);

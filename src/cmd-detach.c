@@ -4,6 +4,7 @@
 #include "errors.h"
 #include "host.h"
 #include "resolve.h"
+#include "txn.h"
 
 static struct {
     gboolean group;
@@ -30,6 +31,27 @@ static const GOptionEntry reattach_entries[] = {
 static const GOptionEntry *const detach_options[] = { detach_entries, root_entries, host_critical_entries, NULL };
 static const GOptionEntry *const reattach_options[] = { reattach_entries, NULL };
 
+/* One transaction for the whole set: a device that cannot be detached gives
+ * the ones before it back (and reattach detaches them again). */
+static gboolean move_devices(Host *host, GPtrArray *set, gboolean detach, GError **error)
+{
+    g_autoptr(Txn) txn = txn_new(host->virt, host->conn, cli_note_line);
+    for (guint i = 0; i < set->len; i++) {
+        const Nodedev *dev = set->pdata[i];
+        g_autofree char *label = nodedev_label(dev);
+        gboolean on_vfio = nodedev_driver_is_vfio(dev->driver);
+        if (detach && on_vfio)
+            cli_note("%s is already on %s", label, dev->driver);
+        else if (detach)
+            txn_plan_host_detach(txn, dev->name, label, dev->driver);
+        else if (dev->driver && !on_vfio)
+            cli_note("%s is on its host driver %s already", label, dev->driver);
+        else
+            txn_plan_host_reattach(txn, dev->name, label, opt.reset);
+    }
+    return txn_commit(txn, error);
+}
+
 static int run_detach(char **args, GError **error)
 {
     if (!cli_no_json("detach", "it reports each device on standard error", error))
@@ -47,13 +69,12 @@ static int run_detach(char **args, GError **error)
     g_autoptr(GPtrArray) named = resolve_devices(&host, args, 0, error);
     host_warn_devices(&host, named, FALSE);
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, opt.force, error) : NULL;
-    g_autoptr(GPtrArray) detached = g_ptr_array_new();
     /* the verdict as show gives it, before anything is detached; who holds
      * the device itself does not matter (a definition holding it is why it
      * is detached) */
     AssignContext ctx = { .together = set, .host_side = TRUE, .allow_host_critical = host_cli.allow_host_critical };
     gboolean ok = set && host_check_assignable(&host, named, &ctx, opt.force, error) &&
-                  host_detach(&host, set, detached, error);
+                  move_devices(&host, set, TRUE, error);
     host_clear(&host);
     return ok ? VH_EXIT_OK : vh_error_exit_code(*error);
 }
@@ -70,7 +91,7 @@ static int run_reattach(char **args, GError **error)
     g_autoptr(GPtrArray) named = resolve_devices(&host, args, 0, error);
     /* giving back part of a group is always allowed: it only fails the guest */
     g_autoptr(GPtrArray) set = named ? inventory_detach_set(host.inv, named, opt.group, TRUE, error) : NULL;
-    gboolean ok = set && host_reattach(&host, set, opt.reset, error);
+    gboolean ok = set && move_devices(&host, set, FALSE, error);
     host_clear(&host);
     return ok ? VH_EXIT_OK : vh_error_exit_code(*error);
 }

@@ -7,6 +7,7 @@
 #include "diff.h"
 #include "editjson.h"
 #include "domedit.h"
+#include "edit.h"
 #include "errors.h"
 #include "fileio.h"
 #include "resolve.h"
@@ -32,6 +33,7 @@ static struct {
     char **guest_addresses;
     char **aliases;
     gboolean reattach;
+    char *timeout;
 } remove_opt;
 
 static const GOptionEntry remove_entries[] = {
@@ -43,27 +45,36 @@ static const GOptionEntry remove_entries[] = {
       "remove the hostdev with this alias (with or without ua-), repeatable", "NAME" },
     { "reattach", 0, 0, G_OPTION_ARG_NONE, &remove_opt.reattach,
       "give removed unmanaged devices back to their host drivers", NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, &remove_opt.timeout,
+      "seconds a live detach waits for the guest to release the device (default 30)", "SECONDS" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
 static const GOptionEntry *const remove_options[] = { edit_entries, remove_entries, NULL };
 
-typedef enum { EDIT_ADD, EDIT_REMOVE } EditKind;
-
-/* Everything one edit needs, whatever the domain's home. */
-typedef struct {
-    EditKind kind;
-    const HostdevOpts *opts;
-    const GuestPlacement *placement;
-    GPtrArray *devices;     /* add: what to insert; remove: what to match */
-    gboolean all_functions; /* one guest slot per host slot */
-    RemoveMatch match;      /* remove */
-} Edit;
-
-/* With --file, every argument is a DEVICE; without, the first is the domain. */
-static gboolean check_edit_flags(GError **error)
+/* With --file, every argument is a DEVICE; without, the first is the domain.
+ * Every option acts or is refused, saying why. */
+static gboolean check_edit_flags(EditKind kind, GError **error)
 {
     const EditCli *e = &edit_cli;
+    if (e->force && (kind == EDIT_REMOVE || e->file)) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--force overrides the host's verdict on an add to a DOMAIN; "
+                    "%s has none to override", kind == EDIT_REMOVE ? "remove" : "--file");
+        return FALSE;
+    }
+    if (e->dry_run && e->file) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "--dry-run: an edit of --file already changes nothing without --in-place (it prints the result)");
+        return FALSE;
+    }
+    if (e->dry_run && e->diff) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--dry-run prints the domain, --diff the change: pick one");
+        return FALSE;
+    }
+    if (remove_opt.timeout && e->file) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--timeout applies to a live detach from a DOMAIN, not to --file");
+        return FALSE;
+    }
     if (e->file && (e->live || e->current)) {
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "--live and --current apply to a domain, not to --file");
         return FALSE;
@@ -108,6 +119,18 @@ static gboolean check_edit_flags(GError **error)
     return TRUE;
 }
 
+/* --timeout on a domain: only a live detach waits. */
+static gboolean check_timeout(const DomainEdit *de, GError **error)
+{
+    if (remove_opt.timeout && !de->live) {
+        g_set_error(error, VH_ERROR, VH_ERROR_USAGE,
+                    "--timeout applies to a live detach: add --live (domain '%s' is changed in its definition only)",
+                    de->dom->name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean remove_match_init(Edit *edit, GError **error)
 {
     edit->match.devices = edit->devices;
@@ -129,8 +152,8 @@ static gboolean remove_match_init(Edit *edit, GError **error)
     return TRUE;
 }
 
-static gboolean apply_edit(const Edit *edit, DomDoc *dd, GString *notes, GPtrArray *added, GPtrArray *removed,
-                           GError **error)
+gboolean edit_apply(const Edit *edit, DomDoc *dd, GString *notes, GPtrArray *added, GPtrArray *removed,
+                    GError **error)
 {
     if (edit->kind == EDIT_ADD)
         return domedit_add(dd, edit->devices, edit->opts, edit->placement, edit->all_functions, edit_cli.strict, notes,
@@ -138,22 +161,27 @@ static gboolean apply_edit(const Edit *edit, DomDoc *dd, GString *notes, GPtrArr
     return domedit_remove(dd, &edit->match, edit_cli.strict, notes, removed, error);
 }
 
-/* Notes, and the input's problems as warnings (shown even with --quiet:
- * they say what libvirt will refuse). */
-static void print_notes(GString *notes)
+/* The input's problems as warnings (shown even with --quiet: they say what
+ * libvirt will refuse); the other notes are facts, printed once they are
+ * true, or with --dry-run / --diff what would be. */
+void edit_print_notes(GString *notes, NotesKind kind)
 {
     g_auto(GStrv) lines = g_strsplit(notes->str, "\n", -1);
     for (char **l = lines; *l; l++) {
-        if (g_str_has_prefix(*l, "warning: ")) {
+        gboolean warning = g_str_has_prefix(*l, "warning: ");
+        if (warning && kind == NOTES_WARNINGS) {
             cli_warning("%s", *l + strlen("warning: "));
-        } else if (**l) {
+        } else if (!warning && **l && kind == NOTES_WOULD && g_str_has_prefix(*l, "removed ")) {
+            cli_note("would remove %s", *l + strlen("removed "));
+        } else if (!warning && **l && kind == NOTES_WOULD && g_str_has_prefix(*l, "added ")) {
+            cli_note("would add %s", *l + strlen("added "));
+        } else if (!warning && **l && kind != NOTES_WARNINGS) {
             cli_note("%s", *l);
         }
     }
 }
 
-/* --strict: libvirt's full schema; blame the input when it was invalid. */
-static gboolean strict_check(DomDoc *dd, const char *orig, gsize orig_len, GError **error)
+gboolean edit_strict_check(DomDoc *dd, const char *orig, gsize orig_len, GError **error)
 {
     g_autoptr(GError) err = NULL;
     if (validate_domain_schema(domdoc_xml(dd), "the edited domain", &err))
@@ -172,7 +200,7 @@ static gboolean strict_check(DomDoc *dd, const char *orig, gsize orig_len, GErro
  * CHANGED: "domain", "file", or NULL when the result is only printed. With
  * KEEP, the document is kept there to be written once every later step
  * (--reattach) has succeeded too: an error leaves stdout empty. */
-static gboolean show_json(const Edit *edit, const char *domain, const char *changed, gboolean live, gboolean config,
+gboolean edit_show_json(const Edit *edit, const char *domain, const char *changed, gboolean live, gboolean config,
                           const char *before, gsize before_len, const char *after, gsize after_len, char **keep,
                           GError **error)
 {
@@ -188,9 +216,8 @@ static gboolean show_json(const Edit *edit, const char *domain, const char *chan
     return text && cli_write_stdout(text, strlen(text), error);
 }
 
-/* --dry-run / --diff output. */
-static gboolean show_result(const char *before, gsize before_len, const char *after, gsize after_len,
-                            const char *what, GError **error)
+gboolean edit_show_result(const char *before, gsize before_len, const char *after, gsize after_len, const char *what,
+                          GError **error)
 {
     if (edit_cli.diff) {
         g_autofree char *diff = diff_unified(before, before_len, after, after_len, what, what, 3);
@@ -214,192 +241,27 @@ static gboolean edit_file(const Edit *edit, GError **error)
     if (dd == NULL)
         return FALSE;
     g_autoptr(GString) notes = g_string_new(NULL);
-    if (!apply_edit(edit, dd, notes, NULL, NULL, error) || (edit_cli.strict && !strict_check(dd, data, len, error)))
+    if (!edit_apply(edit, dd, notes, NULL, NULL, error) || (edit_cli.strict && !edit_strict_check(dd, data, len, error)))
         return FALSE;
     gsize new_len;
     g_autofree char *result = domdoc_render(dd, &new_len);
     /* The edit is done and the process ends after it: taking a large
      * document apart node by node costs a fifth of the whole add. */
     cli_keep_until_exit(g_steal_pointer(&dd));
-    print_notes(notes);
+    edit_print_notes(notes, NOTES_WARNINGS);
     if (edit_cli.in_place) {
         if (!fileio_replace(fileio_lock_path(lock), result, new_len, edit_cli.backup, error))
             return FALSE;
+        edit_print_notes(notes, NOTES_FACTS);
         cli_note("updated %s", path);
-        return !global_opts.json || show_json(edit, NULL, "file", FALSE, FALSE, data, len, result, new_len, NULL, error);
+        return !global_opts.json || edit_show_json(edit, NULL, "file", FALSE, FALSE, data, len, result, new_len, NULL, error);
     }
+    /* without --in-place the file stays as it is: the output is the edit */
+    edit_print_notes(notes, edit_cli.diff ? NOTES_WOULD : NOTES_FACTS);
     if (global_opts.json)
-        return show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, NULL, error);
-    if (edit_cli.diff)
-        return show_result(data, len, result, new_len, what, error);
-    return cli_write_stdout(result, new_len, error);
-}
-
-/* ---- through libvirt ---- */
-
-typedef struct {
-    Host host;
-    VirtDomain *dom;
-    gboolean live, config;
-    GPtrArray *detached;   /* Nodedev* this run moved to vfio-pci */
-    char *json;            /* --json: the document, written when all is done */
-} DomainEdit;
-
-static void domain_edit_clear(DomainEdit *de)
-{
-    g_free(de->json);
-    virt_domain_free(de->dom);
-    g_clear_pointer(&de->detached, g_ptr_array_unref);
-    host_clear(&de->host);
-}
-
-/* --config (default) / --live / --current, as virsh attach-device. */
-static gboolean resolve_affect(DomainEdit *de, GError **error)
-{
-    if (edit_cli.current) {
-        de->live = de->dom->active;
-        de->config = !de->dom->active;
-    } else {
-        de->live = edit_cli.live;
-        de->config = edit_cli.config || !edit_cli.live;
-    }
-    if (de->live && !de->dom->active) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "domain '%s' is not running: --live needs a running domain",
-                    de->dom->name);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-/* Test seam: a command run between the edit and the define, so that a test
- * can change the definition underneath us (the race the re-read catches). */
-static void run_before_define_hook(void)
-{
-    const char *hook = g_getenv("VIRT_HOSTDEV_TEST_BEFORE_DEFINE");
-    if (hook && *hook)
-        g_spawn_command_line_sync(hook, NULL, NULL, NULL, NULL);
-}
-
-/* Edit the persistent definition and define it. If the definition changed
- * since it was read, the edit is redone once on the new one; a second
- * change fails: someone else's edit is never overwritten. */
-static gboolean edit_config(DomainEdit *de, const Edit *edit, gboolean detach_first, GPtrArray *removed,
-                            GError **error)
-{
-    const VirtBackend *virt = de->host.virt;
-    for (int attempt = 0;; attempt++) {
-        g_autofree char *what = g_strdup_printf("domain '%s'", de->dom->name);
-        g_autoptr(DomDoc) dd = domdoc_parse(de->dom->xml, strlen(de->dom->xml), what, error);
-        g_autoptr(GString) notes = g_string_new(NULL);
-        if (removed)
-            g_ptr_array_set_size(removed, 0);
-        if (dd == NULL || !apply_edit(edit, dd, notes, NULL, removed, error))
-            return FALSE;
-        if (edit_cli.strict && !strict_check(dd, de->dom->xml, strlen(de->dom->xml), error))
-            return FALSE;
-        gsize new_len;
-        g_autofree char *result = domdoc_render(dd, &new_len);
-        if (attempt == 0)
-            print_notes(notes);
-        if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
-            return show_json(edit, de->dom->name, NULL, de->live, de->config, de->dom->xml, strlen(de->dom->xml),
-                             result, new_len, NULL, error);
-        if (edit_cli.dry_run || edit_cli.diff)
-            return show_result(de->dom->xml, strlen(de->dom->xml), result, new_len, what, error);
-        if (detach_first && attempt == 0 && !host_detach(&de->host, edit->devices, de->detached, error))
-            return FALSE;
-
-        run_before_define_hook();
-        g_autoptr(VirtDomain) now = virt->domain_get(de->host.conn, de->dom->uuid, error);
-        if (now == NULL)
-            return FALSE;
-        if (g_strcmp0(now->xml, de->dom->xml) != 0) {
-            if (attempt > 0) {
-                g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                            "the definition of domain '%s' keeps changing underneath; nothing was defined, try again",
-                            de->dom->name);
-                return FALSE;
-            }
-            cli_note("the definition of domain '%s' changed since it was read; redoing the edit on the new one",
-                     de->dom->name);
-            virt_domain_free(de->dom);
-            de->dom = g_steal_pointer(&now);
-            continue;
-        }
-        if (!virt->domain_define(de->host.conn, result, error))
-            return FALSE;
-        cli_note("defined domain '%s'", de->dom->name);
-        return !global_opts.json || show_json(edit, de->dom->name, "domain", de->live, de->config, de->dom->xml,
-                                              strlen(de->dom->xml), result, new_len, &de->json, error);
-    }
-}
-
-/* Attach (add) or detach (remove) the same elements on the running domain. */
-static gboolean edit_live(DomainEdit *de, const Edit *edit, GPtrArray *done, GError **error)
-{
-    g_autofree char *what = g_strdup_printf("running domain '%s'", de->dom->name);
-    g_autoptr(DomDoc) dd = domdoc_parse(de->dom->live_xml, strlen(de->dom->live_xml), what, error);
-    g_autoptr(GString) notes = g_string_new(NULL);
-    g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func((GDestroyNotify)removed_device_free);
-    if (dd == NULL || !apply_edit(edit, dd, notes, added, removed, error))
-        return FALSE;
-    if (!de->config)
-        print_notes(notes);
-    gsize new_len;
-    g_autofree char *result = domdoc_render(dd, &new_len);
-    const char *live_xml = de->dom->live_xml;
-    if ((edit_cli.dry_run || edit_cli.diff) && global_opts.json)
-        return de->config ||
-               show_json(edit, de->dom->name, NULL, TRUE, FALSE, live_xml, strlen(live_xml), result, new_len, NULL,
-                         error);
-    if (edit_cli.dry_run || edit_cli.diff)
-        return de->config || show_result(live_xml, strlen(live_xml), result, new_len, what, error);
-    for (guint i = 0; i < added->len; i++) {
-        if (!de->host.virt->device_attach(de->host.conn, de->dom->uuid, added->pdata[i], VIRT_AFFECT_LIVE, error))
-            return FALSE;
-        g_ptr_array_add(done, g_strdup(added->pdata[i]));
-    }
-    for (guint i = 0; i < removed->len; i++) {
-        const RemovedDevice *r = removed->pdata[i];
-        if (!de->host.virt->device_detach(de->host.conn, de->dom->uuid, r->xml, VIRT_AFFECT_LIVE, error))
-            return FALSE;
-    }
-    cli_note("%s the running domain '%s'", edit->kind == EDIT_ADD ? "attached to" : "detached from", de->dom->name);
-    return de->config || !global_opts.json ||
-           show_json(edit, de->dom->name, "domain", TRUE, FALSE, live_xml, strlen(live_xml), result, new_len,
-                     &de->json, error);
-}
-
-/* remove --reattach: unmanaged PCI devices no other domain holds. */
-static gboolean reattach_removed(DomainEdit *de, GPtrArray *removed, GError **error)
-{
-    g_autoptr(GPtrArray) back = g_ptr_array_new();
-    for (guint i = 0; i < removed->len; i++) {
-        const RemovedDevice *r = removed->pdata[i];
-        if (r->source == NULL || r->source->kind != NODEDEV_PCI)
-            continue;
-        g_autofree char *label = nodedev_label(r->source);
-        Nodedev *dev = inventory_find_pci(de->host.inv, &r->source->pci);
-        if (r->managed) {
-            cli_note("%s was managed: libvirt gives it back itself", label);
-            continue;
-        }
-        if (dev == NULL) {
-            cli_note("%s is not on this host any more: nothing to give back", label);
-            continue;
-        }
-        GPtrArray *users = inventory_users(de->host.inv, dev);
-        gboolean elsewhere = FALSE;
-        for (guint u = 0; u < users->len; u++)
-            elsewhere |= g_strcmp0(((const DeviceUser *)users->pdata[u])->uuid, de->dom->uuid) != 0;
-        if (elsewhere) {
-            cli_note("%s stays on vfio-pci: another domain holds it too", label);
-            continue;
-        }
-        g_ptr_array_add(back, dev);
-    }
-    return host_reattach(&de->host, back, FALSE, error);
+        return edit_show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, NULL, error);
+    return edit_cli.diff ? edit_show_result(data, len, result, new_len, what, error)
+                         : cli_write_stdout(result, new_len, error);
 }
 
 /* --pci-alias NAME[:COUNT]: free devices of the alias, added to DEVICES
@@ -450,79 +312,56 @@ static gboolean pick_from_pool(DomainEdit *de, GPtrArray *devices, gboolean *gro
     return TRUE;
 }
 
+/* The devices an edit of a domain names: add resolves them on the host
+ * (libvirt itself would accept a hostdev for hardware that does not exist)
+ * and asks the inventory's verdict; remove also takes stale entries. */
+static gboolean edit_devices(DomainEdit *de, Edit *edit, char **device_args, GPtrArray **owned, GError **error)
+{
+    if (edit->kind == EDIT_REMOVE) {
+        if (device_args && device_args[0] &&
+            !(*owned = resolve_devices(&de->host, device_args, RESOLVE_AS_GIVEN, error)))
+            return FALSE;
+        edit->devices = *owned;
+        return remove_match_init(edit, error);
+    }
+    if (pool_opt.pci_alias && !(device_args && device_args[0]))
+        *owned = g_ptr_array_new();
+    else if (!(*owned = resolve_devices(&de->host, device_args, edit->all_functions ? RESOLVE_ALL_FUNCTIONS : 0,
+                                        error)))
+        return FALSE;
+    edit->devices = *owned;
+    host_warn_devices(&de->host, *owned, FALSE);
+    if (pool_opt.pci_alias && !pick_from_pool(de, *owned, &edit->all_functions, error))
+        return FALSE;
+    if (!hostdev_cli_check_devices(*owned, error))
+        return FALSE;
+    /* the inventory's verdict on all of them together; --force overrides
+     * it (never an address collision: domedit's job) */
+    AssignContext ctx = { .domain_uuid = de->dom->uuid, .together = *owned, .interface = edit->opts->interface,
+                          .allow_host_critical = host_cli.allow_host_critical };
+    if (!host_check_assignable(&de->host, *owned, &ctx, edit_cli.force, error))
+        return FALSE;
+    if (edit->opts->managed)
+        return TRUE;
+    /* --managed no detaches them: whole IOMMU groups, or refused */
+    g_autoptr(GPtrArray) set = inventory_detach_set(de->host.inv, *owned, FALSE, edit_cli.force, error);
+    return set != NULL;
+}
+
 static gboolean edit_domain(const Edit *edit_in, const char *name, char **device_args, GError **error)
 {
     Edit edit = *edit_in;
     DomainEdit de = { 0 };
     g_autoptr(GPtrArray) owned = NULL;
-    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func((GDestroyNotify)removed_device_free);
-    g_autoptr(GPtrArray) live_done = g_ptr_array_new_with_free_func(g_free);
-    gboolean ok = FALSE;
-    de.detached = g_ptr_array_new();
-
-    if (!host_open(&de.host, NULL, TRUE, error) ||
-        !(de.dom = de.host.virt->domain_get(de.host.conn, name, error)) || !resolve_affect(&de, error))
-        goto out;
-    host_read_subsystem_ids(&de.host); /* for the identities add records */
-    if (edit.kind == EDIT_ADD) {
-        /* the host must have the device: libvirt itself would accept a
-         * hostdev for hardware that does not exist */
-        if (pool_opt.pci_alias && !(device_args && device_args[0]))
-            owned = g_ptr_array_new();
-        else if (!(owned = resolve_devices(&de.host, device_args,
-                                           edit.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error)))
-            goto out;
-        host_warn_devices(&de.host, owned, FALSE);
-        if (pool_opt.pci_alias && !pick_from_pool(&de, owned, &edit.all_functions, error))
-            goto out;
-        /* the inventory's verdict on all of them together; --force
-         * overrides it (never an address collision: domedit's job) */
-        AssignContext ctx = { .domain_uuid = de.dom->uuid, .together = owned, .interface = edit.opts->interface,
-                              .allow_host_critical = host_cli.allow_host_critical };
-        if (!host_check_assignable(&de.host, owned, &ctx, edit_cli.force, error))
-            goto out;
-    } else if (device_args && device_args[0]) {
-        /* stale entries whose host device is gone can still be removed */
-        owned = resolve_devices(&de.host, device_args, RESOLVE_AS_GIVEN, error);
-        if (owned == NULL)
-            goto out;
-    }
-    edit.devices = owned;
-    if (edit.kind == EDIT_REMOVE && !remove_match_init(&edit, error))
-        goto out;
-
-    gboolean detach_first = edit.kind == EDIT_ADD && !edit.opts->managed && !edit_cli.dry_run && !edit_cli.diff;
-    if (detach_first) {
-        g_autoptr(GPtrArray) set = inventory_detach_set(de.host.inv, owned, FALSE, edit_cli.force, error);
-        if (set == NULL)
-            goto out;
-    }
-    if (de.live) {
-        if (detach_first && !host_detach(&de.host, owned, de.detached, error))
-            goto out;
-        if (!edit_live(&de, &edit, live_done, error))
-            goto rollback;
-    }
-    if (de.config && !edit_config(&de, &edit, detach_first && !de.live, removed, error))
-        goto rollback;
-    if (edit.kind == EDIT_REMOVE && remove_opt.reattach && !edit_cli.dry_run && !edit_cli.diff &&
-        !reattach_removed(&de, removed, error))
-        goto out;
-    ok = !de.json || cli_write_stdout(de.json, strlen(de.json), error);
-    goto out;
-
-rollback:
-    /* nothing half-done: live attachments undone, detached devices back */
-    for (guint i = 0; i < live_done->len; i++) {
-        g_autoptr(GError) err = NULL;
-        if (!de.host.virt->device_detach(de.host.conn, de.dom->uuid, live_done->pdata[i], VIRT_AFFECT_LIVE, &err))
-            cli_note("could not undo the live attach: %s", err->message);
-    }
-    host_give_back(&de.host, de.detached, 0);
-out:
+    gboolean ok = host_open(&de.host, NULL, TRUE, error) && (de.dom = host_domain(&de.host, name, error)) &&
+                  edit_domain_affect(&de, error) && check_timeout(&de, error);
+    if (ok)
+        host_read_subsystem_ids(&de.host); /* for the identities add records */
+    ok = ok && edit_devices(&de, &edit, device_args, &owned, error) && edit_domain_run(&de, &edit, error);
     if (edit.match.guest_addrs)
         g_array_unref(edit.match.guest_addrs);
-    domain_edit_clear(&de);
+    virt_domain_free(de.dom);
+    host_clear(&de.host);
     return ok;
 }
 
@@ -537,7 +376,9 @@ static int run_edit(EditKind kind, char **args, GError **error)
         g_set_error(error, VH_ERROR, VH_ERROR_USAGE, "name a DOMAIN (or --file FILE) and the DEVICEs");
         return VH_EXIT_USAGE;
     }
-    if (!check_edit_flags(error) || (kind == EDIT_ADD && !hostdev_cli_parse(&opts, &placement, error))) {
+    guint timeout = 30;
+    if (!check_edit_flags(kind, error) || (kind == EDIT_ADD && !hostdev_cli_parse(&opts, &placement, error)) ||
+        (remove_opt.timeout && !pci_number_parse(remove_opt.timeout, "--timeout", 86400, &timeout, error))) {
         hostdev_opts_clear(&opts);
         return VH_EXIT_USAGE;
     }
@@ -545,7 +386,8 @@ static int run_edit(EditKind kind, char **args, GError **error)
         hostdev_opts_clear(&opts);
         return VH_EXIT_FAILED;
     }
-    Edit edit = { .kind = kind, .opts = &opts, .placement = &placement, .all_functions = hostdev_cli.all_functions };
+    Edit edit = { .kind = kind, .opts = &opts, .placement = &placement, .all_functions = hostdev_cli.all_functions,
+                  .reattach = remove_opt.reattach, .timeout = timeout };
     gboolean ok;
     if (domain) {
         ok = edit_domain(&edit, domain, device_args, error);
@@ -561,7 +403,7 @@ static int run_edit(EditKind kind, char **args, GError **error)
         edit.devices = devices;
         if (ok && kind == EDIT_REMOVE)
             ok = remove_match_init(&edit, error);
-        ok = ok && edit_file(&edit, error);
+        ok = ok && (kind == EDIT_REMOVE || hostdev_cli_check_devices(devices, error)) && edit_file(&edit, error);
         if (edit.match.guest_addrs)
             g_array_unref(edit.match.guest_addrs);
         host_clear(&host);

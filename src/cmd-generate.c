@@ -12,6 +12,7 @@
 #include "pciaddr.h"
 #include "resolve.h"
 #include "template.h"
+#include "txn.h"
 #include "validate.h"
 #include "virt-loader.h"
 #include "xmlutil.h"
@@ -125,7 +126,7 @@ static gboolean check_schema(const char *result, const char *without_hostdevs, c
     if (validate_domain_schema(doc, what, &err))
         return TRUE;
     g_autoptr(xmlDoc) plain = vh_xml_parse(without_hostdevs, strlen(without_hostdevs), what, NULL);
-    if (!strstr(err->message, "does not validate") || (plain && validate_domain_schema(plain, what, NULL))) {
+    if (!g_error_matches(err, VH_ERROR, VH_ERROR_INVALID) || (plain && validate_domain_schema(plain, what, NULL))) {
         /* the schema is missing, or our devices made the domain invalid */
         g_propagate_error(error, g_steal_pointer(&err));
         return FALSE;
@@ -145,17 +146,9 @@ static gboolean emit_domain(const char *xml, const char *name, GError **error)
     const VirtBackend *virt = virt_connect(global_opts.connect, &conn, error);
     if (virt == NULL)
         return FALSE;
-    g_autoptr(VirtDomain) existing = virt->domain_get(conn, name, NULL);
-    if (existing) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
-                    "domain '%s' already exists; --define never replaces a domain (use add/remove to change it)",
-                    name);
-        return FALSE;
-    }
-    if (!virt->domain_define(conn, xml, error))
-        return FALSE;
-    cli_note("defined domain '%s'", name);
-    return TRUE;
+    g_autoptr(Txn) txn = txn_new(virt, conn, cli_note_line);
+    txn_plan_define_new(txn, name, xml);
+    return txn_commit(txn, error);
 }
 
 /* The domain of SPEC from the template, with the host devices of --hostdev;
@@ -183,7 +176,7 @@ static char *generate_domain(const GenSpec *spec, const HostdevOpts *opts, const
         g_autoptr(GPtrArray) devices = resolve_devices_open(
             &host, gen.hostdevs, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);
         g_autoptr(GString) notes = g_string_new(NULL);
-        gboolean added = devices && domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, TRUE,
+        gboolean added = devices && hostdev_cli_check_devices(devices, error) && domedit_add(dd, devices, opts, placement, hostdev_cli.all_functions, TRUE,
                                                 notes, NULL, error);
         host_clear(&host);
         if (!added) {

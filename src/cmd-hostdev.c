@@ -21,6 +21,8 @@ static int run_hostdev(char **args, GError **error)
     Host host = { 0 };
     g_autoptr(GPtrArray) devices =
         resolve_devices_open(&host, args, hostdev_cli.all_functions ? RESOLVE_ALL_FUNCTIONS : 0, error);
+    if (devices && !hostdev_cli_check_devices(devices, error))
+        g_clear_pointer(&devices, g_ptr_array_unref);
     g_autoptr(GPtrArray) blocks =
         devices ? hostdev_render(devices, &opts, &placement, hostdev_cli.all_functions, error) : NULL;
     hostdev_opts_clear(&opts);

@@ -53,7 +53,7 @@ static int run_validate(char **args, GError **error)
     g_autoptr(GError) schema_error = NULL;
     gboolean schema_ok = validate_domain_schema(domdoc_xml(dd), what, &schema_error);
     if (!schema_ok) {
-        if (schema_error->domain == VH_ERROR && strstr(schema_error->message, "not found")) {
+        if (g_error_matches(schema_error, VH_ERROR, VH_ERROR_SCHEMA)) {
             g_propagate_error(error, g_steal_pointer(&schema_error));
             return VH_EXIT_FAILED;
         }

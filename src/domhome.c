@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "diff.h"
 #include "errors.h"
+#include "txn.h"
 
 gboolean domhome_open(DomHome *home, const char *domain, const char *file, gboolean lock, GError **error)
 {
@@ -42,28 +43,46 @@ void domhome_clear(DomHome *home)
     memset(home, 0, sizeof(*home));
 }
 
-/* Define RESULT unless the definition changed since it was read. */
-static gboolean define(DomHome *home, const char *result, char **read_back, GError **error)
+/* The define, through the transaction (txn.c: the per-domain lock, the
+ * read-back): RESULT, unless the definition changed since it was read. */
+typedef struct {
+    DomHome *home;
+    const char *result;
+    char *read_back;
+} HomeDefine;
+
+static char *define_result(const char *current, gpointer data, GError **error)
 {
-    const VirtBackend *virt = home->host.virt;
-    g_autoptr(VirtDomain) now = virt->domain_get(home->host.conn, home->dom->uuid, error);
-    if (now == NULL)
-        return FALSE;
-    if (g_strcmp0(now->xml, home->dom->xml) != 0) {
+    HomeDefine *d = data;
+    if (g_strcmp0(current, d->home->dom->xml) != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
                     "the definition of domain '%s' changed since it was read; nothing was defined, try again",
-                    home->dom->name);
-        return FALSE;
+                    d->home->dom->name);
+        return NULL;
     }
-    if (!virt->domain_define(home->host.conn, result, error))
-        return FALSE;
-    g_autoptr(VirtDomain) after = virt->domain_get(home->host.conn, home->dom->uuid, error);
-    if (after == NULL)
-        return FALSE;
-    cli_note("defined domain '%s'", home->dom->name);
-    if (read_back)
-        *read_back = g_steal_pointer(&after->xml);
+    return g_strdup(d->result);
+}
+
+/* libvirt formats the definition its own way: the read-back is kept for
+ * the caller to judge (remap compares the sources in it) */
+static gboolean keep_read_back(const char *xml, gpointer data)
+{
+    HomeDefine *d = data;
+    g_free(d->read_back);
+    d->read_back = g_strdup(xml);
     return TRUE;
+}
+
+static gboolean define(DomHome *home, const char *result, char **read_back, GError **error)
+{
+    HomeDefine d = { home, result, NULL };
+    g_autoptr(Txn) txn = txn_new(home->host.virt, home->host.conn, cli_note_line);
+    txn_plan_define(txn, home->dom, define_result, keep_read_back, &d, "virsh edit");
+    gboolean ok = txn_commit(txn, error);
+    if (ok && read_back)
+        *read_back = g_steal_pointer(&d.read_back);
+    g_free(d.read_back);
+    return ok;
 }
 
 gboolean domhome_write(DomHome *home, DomDoc *dd, DomHomeWrite how, const char *backup, char **read_back,

@@ -9,7 +9,9 @@ typedef enum {
     VH_ERROR_USAGE,   /* bad option or argument: exit 2 */
     VH_ERROR_INPUT,   /* unreadable or malformed input: exit 2 */
     VH_ERROR_FAILED,  /* the operation failed or was refused: exit 1 */
-    VH_ERROR_LIBVIRT, /* libvirt reported an error: exit 1 */
+    VH_ERROR_LIBVIRT, /* libvirt reported an error: exit 1 (virt.c uses 3) */
+    VH_ERROR_INVALID, /* a document does not validate against a schema: exit 1 */
+    VH_ERROR_SCHEMA,  /* a schema is missing or unreadable: exit 1 */
 } VhErrorCode;
 
 enum {

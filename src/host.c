@@ -190,6 +190,11 @@ void host_warn_devices(Host *host, GPtrArray *devices, gboolean skipped)
     }
 }
 
+VirtDomain *host_domain(Host *host, const char *name, GError **error)
+{
+    return host->virt->domain_get(host->conn, name, error);
+}
+
 Nodedev *host_keep(Host *host, Nodedev *dev)
 {
     if (host->kept == NULL)
@@ -324,60 +329,6 @@ void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean gr
     cli_json_strv(b, "host_critical", checked ? (char **)critical->pdata : NULL);
 }
 
-
-void host_give_back(Host *host, GPtrArray *detached, guint from)
-{
-    for (guint i = detached->len; i > from; i--) {
-        const Nodedev *dev = detached->pdata[i - 1];
-        g_autofree char *label = nodedev_label(dev);
-        g_autoptr(GError) err = NULL;
-        if (host->virt->nodedev_reattach(host->conn, dev->name, &err))
-            cli_note("gave %s back to the host", label);
-        else
-            cli_note("could not give %s back to the host: %s (run: virt-hostdev reattach %s)", label, err->message,
-                     label);
-    }
-    g_ptr_array_set_size(detached, from);
-}
-
-gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError **error)
-{
-    guint first = detached->len;
-    for (guint i = 0; i < devices->len; i++) {
-        Nodedev *dev = devices->pdata[i];
-        g_autofree char *label = nodedev_label(dev);
-        if (nodedev_driver_is_vfio(dev->driver)) {
-            cli_note("%s is already on %s", label, dev->driver);
-            continue;
-        }
-        if (!host->virt->nodedev_detach(host->conn, dev->name, "vfio", error)) {
-            /* roll back this call's own work */
-            host_give_back(host, detached, first);
-            return FALSE;
-        }
-        cli_note("detached %s from %s", label, dev->driver ? dev->driver : "no driver");
-        g_ptr_array_add(detached, dev);
-    }
-    return TRUE;
-}
-
-gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **error)
-{
-    for (guint i = 0; i < devices->len; i++) {
-        const Nodedev *dev = devices->pdata[i];
-        g_autofree char *label = nodedev_label(dev);
-        if (dev->driver && !nodedev_driver_is_vfio(dev->driver)) {
-            cli_note("%s is on its host driver %s already", label, dev->driver);
-            continue;
-        }
-        if (reset && !host->virt->nodedev_reset(host->conn, dev->name, error))
-            return FALSE;
-        if (!host->virt->nodedev_reattach(host->conn, dev->name, error))
-            return FALSE;
-        cli_note("gave %s back to the host", label);
-    }
-    return TRUE;
-}
 
 gboolean host_check_assignable(Host *host, GPtrArray *devices, const AssignContext *ctx, gboolean force,
                                GError **error)

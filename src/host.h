@@ -67,13 +67,5 @@ char *host_device_description(const Nodedev *dev);
 void host_json_users(VhJson *b, GPtrArray *users);
 void host_json_device(VhJson *b, Inventory *inv, const Nodedev *dev, gboolean group_detail);
 
-/* Bind DEVICES to vfio-pci through libvirt. Devices already there are left
- * alone; DETACHED receives those this call moved. On failure the ones it
- * moved are given back before returning. */
-gboolean host_detach(Host *host, GPtrArray *devices, GPtrArray *detached, GError **error);
-/* Give back DETACHED[FROM..], newest first, and drop them from the array;
- * a device that cannot be given back is reported with the command to run. */
-void host_give_back(Host *host, GPtrArray *detached, guint from);
-/* Give DEVICES back to their host drivers (RESET first when asked); devices
- * not on vfio-pci are skipped. */
-gboolean host_reattach(Host *host, GPtrArray *devices, gboolean reset, GError **error);
+/* The domain NAME (or UUID) with its definition and live XML. */
+VirtDomain *host_domain(Host *host, const char *name, GError **error);

@@ -31,15 +31,45 @@ static GError *usage_error(const char *fmt, ...)
     return g_error_new_literal(VH_ERROR, VH_ERROR_USAGE, msg);
 }
 
+/* Whether ARG is an option of TABLE that takes its value from the next
+ * argument ("--connect URI", "-c URI"; not "--connect=URI" or "-cURI"). */
+static gboolean takes_value_in(const GOptionEntry *table, const char *arg)
+{
+    gboolean lng = g_str_has_prefix(arg, "--");
+    if (lng ? strchr(arg, '=') != NULL : strlen(arg) != 2)
+        return FALSE;
+    for (const GOptionEntry *e = table; e->long_name; e++)
+        if (lng ? strcmp(arg + 2, e->long_name) == 0 : arg[1] == e->short_name)
+            return e->arg != G_OPTION_ARG_NONE;
+    return FALSE;
+}
+
+/* The one answer to "does ARG consume the next argument": the global
+ * options and those of VERB (of any verb before the verb is known: options
+ * may come first, as in "--file x.xml add"). */
+static gboolean takes_value(const VerbDef *verb, const char *arg)
+{
+    if (arg[0] != '-' || arg[1] == '\0' || strcmp(arg, "--") == 0)
+        return FALSE;
+    if (takes_value_in(global_entries, arg))
+        return TRUE;
+    for (const VerbDef *const *v = verb_table; *v; v++)
+        for (const GOptionEntry *const *group = (*v)->options; (verb == NULL || *v == verb) && group && *group;
+             group++)
+            if (takes_value_in(*group, arg))
+                return TRUE;
+    return FALSE;
+}
+
 /* Index of the verb in ARGV: the first word that is neither an option nor
- * the value of a global option taking one. */
+ * the value of an option taking one. */
 static int find_verb(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0)
             return i + 1 < argc ? i + 1 : -1;
-        if (strcmp(a, "-c") == 0 || strcmp(a, "--connect") == 0) {
+        if (takes_value(NULL, a)) {
             i++;
             continue;
         }
@@ -136,9 +166,14 @@ int main(int argc, char **argv)
         if (i != vi)
             args[j++] = g_strdup(argv[i]);
 
-    /* "-1" is a (negative, refused later) number, not an option: hide it
-     * from GOption behind a marker byte */
+    /* a positional "-1" is a (negative, refused later) number, not an
+     * option: hide it from GOption behind a marker byte; an option's value
+     * ("--boot-order -1") reaches its parser as typed */
     for (char **a = args + 1; *a; a++) {
+        if (takes_value(verb, *a) && a[1]) {
+            a++;
+            continue;
+        }
         if ((*a)[0] == '-' && g_ascii_isdigit((*a)[1])) {
             char *marked = g_strconcat(NEGATIVE_MARK, *a, NULL);
             g_free(*a);
@@ -187,7 +222,12 @@ int main(int argc, char **argv)
 
     int rc = verb->run(args + 1, &error);
     virt_connection_close();
-    if (error)
-        return report(error);
+    if (error) {
+        /* both are kept: a verb never exits 0 with an error, and a usage
+         * error (2) is never turned into a failure (1), whichever of the
+         * two says it */
+        int code = report(error);
+        return MAX(rc, code);
+    }
     return rc;
 }

@@ -11,6 +11,7 @@ typedef gconstpointer (*ModuleEntry)(void);
 
 const char *vh_module_dir(void)
 {
+    /* never from the environment of a setuid or setcap caller */
     const char *dir = secure_getenv("VIRT_HOSTDEV_MODULE_DIR");
     return dir && *dir ? dir : VH_MODULE_DIR;
 }

@@ -42,7 +42,7 @@ static xmlRelaxNG *compile_schema(xmlRelaxNGParserCtxt *pctxt, const char *what,
     xmlRelaxNG *schema = xmlRelaxNGParse(pctxt);
     xmlRelaxNGFreeParserCtxt(pctxt);
     if (schema == NULL)
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot load schema %s: %s", what,
+        g_set_error(error, VH_ERROR, VH_ERROR_SCHEMA, "cannot load schema %s: %s", what,
                     errs.messages->len ? errs.messages->str : "parse error");
     g_string_free(errs.messages, TRUE);
     return schema;
@@ -56,7 +56,7 @@ static gboolean run_schema(xmlRelaxNG *schema, xmlDoc *doc, const char *what, GE
     int rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     if (rc != 0)
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "%s does not validate: %s", what,
+        g_set_error(error, VH_ERROR, VH_ERROR_INVALID, "%s does not validate: %s", what,
                     errs.messages->len ? errs.messages->str : "schema validation failed");
     g_string_free(errs.messages, TRUE);
     return rc == 0;
@@ -109,7 +109,7 @@ gboolean validate_domain_schema(xmlDoc *doc, const char *what, GError **error)
 {
     g_autofree char *path = validate_libvirt_schema_path();
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_set_error(error, VH_ERROR, VH_ERROR_FAILED,
+        g_set_error(error, VH_ERROR, VH_ERROR_SCHEMA,
                     "libvirt's schema %s not found (install libvirt0 or set VIRT_HOSTDEV_SCHEMA_DIR)", path);
         return FALSE;
     }

@@ -6,7 +6,7 @@
 #pragma once
 #include <glib.h>
 
-#define VIRT_BACKEND_ABI 3
+#define VIRT_BACKEND_ABI 4
 #define VIRT_BACKEND_SYMBOL "virt_hostdev_backend"
 
 typedef struct VirtConn VirtConn;
@@ -16,6 +16,7 @@ typedef struct {
     char *name;
     char *uuid;
     gboolean active;
+    gboolean persistent; /* FALSE: a transient domain (virsh create), nothing to define */
     char *xml;       /* the persistent definition (inactive, secure) */
     char *live_xml;  /* the running configuration, when active */
 } VirtDomain;

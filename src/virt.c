@@ -171,6 +171,7 @@ static VirtDomain *domain_info(virDomainPtr dom, gboolean with_xml, gboolean *go
         d->uuid = g_strdup(uuid);
     int active = virDomainIsActive(dom);
     d->active = active > 0;
+    d->persistent = virDomainIsPersistent(dom) != 0;
     if (!with_xml)
         return g_steal_pointer(&d);
     char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
@@ -273,8 +274,10 @@ static gboolean backend_device_attach(VirtConn *vc, const char *uuid, const char
     g_autoptr(virDomain) dom = lookup_domain(vc, uuid, error);
     if (dom == NULL)
         return FALSE;
+    /* every libvirt call, virDomainGetName too, resets the last error:
+     * name the domain before the call whose error we report */
+    g_autofree char *context = g_strdup_printf("cannot attach the device to domain '%s'", virDomainGetName(dom));
     if (virDomainAttachDeviceFlags(dom, xml, affect_flags(affect)) < 0) {
-        g_autofree char *context = g_strdup_printf("cannot attach the device to domain '%s'", virDomainGetName(dom));
         set_libvirt_error(error, context);
         return FALSE;
     }
@@ -287,8 +290,10 @@ static gboolean backend_device_detach(VirtConn *vc, const char *uuid, const char
     g_autoptr(virDomain) dom = lookup_domain(vc, uuid, error);
     if (dom == NULL)
         return FALSE;
+    /* every libvirt call, virDomainGetName too, resets the last error:
+     * name the domain before the call whose error we report */
+    g_autofree char *context = g_strdup_printf("cannot detach the device from domain '%s'", virDomainGetName(dom));
     if (virDomainDetachDeviceFlags(dom, xml, affect_flags(affect)) < 0) {
-        g_autofree char *context = g_strdup_printf("cannot detach the device from domain '%s'", virDomainGetName(dom));
         set_libvirt_error(error, context);
         return FALSE;
     }

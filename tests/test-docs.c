@@ -198,7 +198,7 @@ static void test_man_contents(void)
     g_autofree char *scd = read_scd();
     g_autofree char *env = scd_section(scd, "# ENVIRONMENT");
     static const char *const vars[] = {
-        "LIBVIRT_DEFAULT_URI", "VIRT_HOSTDEV_SCHEMA_DIR", "VIRT_HOSTDEV_MODULE_DIR", "VIRT_HOSTDEV_TEST_BEFORE_DEFINE",
+        "LIBVIRT_DEFAULT_URI", "VIRT_HOSTDEV_SCHEMA_DIR", "VIRT_HOSTDEV_MODULE_DIR",
     };
     for (guint i = 0; i < G_N_ELEMENTS(vars); i++) {
         g_autofree char *entry = g_strdup_printf("*%s*\n\t", vars[i]);

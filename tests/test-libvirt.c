@@ -275,7 +275,9 @@ static void test_remove_domain(void)
     g_autoptr(CmdResult) by_dev = vh("remove", "web1", "0000:03:00.1", "--diff", NULL);
     cmd_assert_exit(by_dev, 0);
     cmd_assert_contains(by_dev->out, "-    <hostdev mode='subsystem' type='pci' managed='yes'>");
-    cmd_assert_contains(by_dev->err, "removed hostdev");
+    /* --diff changes nothing: it says what would be removed */
+    cmd_assert_contains(by_dev->err, "would remove hostdev 0000:03:00.1");
+    cmd_assert_lacks(by_dev->err, "virt-hostdev: removed");
 
     /* by guest address, hex or libvirt's attributes, and by alias */
     const char *const forms[][2] = {
@@ -313,6 +315,50 @@ static void test_remove_domain_refusals(void)
     g_autofree char *guest = test_data_path("domain/guest-q35.xml");
     g_autoptr(CmdResult) reattach_file = vh("remove", "--file", guest, "01:00.0", "--reattach", NULL);
     cmd_assert_error(reattach_file, 2, "--reattach needs libvirt", NULL);
+}
+
+/* issue 13: libvirt's own reason in every libvirt error, messages only
+ * after the fact, and every accepted option acts or is refused. */
+static void test_edit_truthful(void)
+{
+    /* the test driver has no live attach: virsh's words, not "no reason" */
+    g_autoptr(CmdResult) live = vh("add", "web1", "03:10.2", "--live", NULL);
+    cmd_assert_error(live, 1, "cannot attach the device to domain 'web1'",
+                     "this function is not supported by the connection driver: virDomainAttachDeviceFlags", NULL);
+    cmd_assert_lacks(live->err, "gave no reason");
+    cmd_assert_lacks(live->err, "attached 0000:03:10.2");
+    cmd_assert_lacks(live->err, "defined domain");
+    g_autoptr(CmdResult) unplug = vh("remove", "web1", "--live", "--alias", "uplink", NULL);
+    cmd_assert_error(unplug, 1, "virDomainDetachDeviceFlags", NULL);
+    /* nothing was removed, so nothing says it was */
+    cmd_assert_lacks(unplug->err, "virt-hostdev: removed");
+    cmd_assert_lacks(unplug->err, "detached");
+    g_autoptr(CmdResult) dry = vh("remove", "web1", "--alias", "uplink", "--dry-run", NULL);
+    cmd_assert_exit(dry, 0);
+    cmd_assert_contains(dry->err, "would remove hostdev");
+    cmd_assert_lacks(dry->err, "virt-hostdev: removed");
+    cmd_assert_lacks(dry->err, "defined domain");
+    g_autoptr(CmdResult) done = vh("remove", "web1", "--alias", "uplink", NULL);
+    cmd_assert_exit(done, 0);
+    cmd_assert_contains(done->err, "defined domain 'web1'");
+    cmd_assert_contains(done->err, "virt-hostdev: removed hostdev");
+
+    /* accepted and ignored before: refused now, each saying why */
+    g_autoptr(CmdResult) force = vh("remove", "web1", "--alias", "uplink", "--force", NULL);
+    cmd_assert_error(force, 2, "--force", "remove has none to override", NULL);
+    g_autoptr(CmdResult) both = vh("remove", "web1", "--alias", "uplink", "--dry-run", "--diff", NULL);
+    cmd_assert_error(both, 2, "--dry-run prints the domain, --diff the change", NULL);
+    g_autoptr(CmdResult) wait = vh("remove", "web1", "--alias", "uplink", "--timeout", "5", NULL);
+    cmd_assert_error(wait, 2, "--timeout applies to a live detach", NULL);
+    g_autoptr(CmdResult) bad_wait = vh("remove", "web1", "--alias", "uplink", "--live", "--timeout", "-3", NULL);
+    cmd_assert_error(bad_wait, 2, "--timeout '-3'", NULL);
+    g_autofree char *guest = test_data_path("domain/guest-q35.xml");
+    g_autoptr(CmdResult) file_wait = vh("remove", "--file", guest, "01:00.0", "--timeout", "5", NULL);
+    cmd_assert_error(file_wait, 2, "--timeout applies to a live detach from a DOMAIN", NULL);
+    g_autoptr(CmdResult) mdev = cmd_run_on("host-names.xml", "hostdev", "--managed", "yes",
+                                           "mdev_9f1c2d3e_4a5b_4c6d_8e7f_0a1b2c3d4e5f_0000_00_02_0", NULL);
+    cmd_assert_error(mdev, 2, "--managed does not apply to mdev 9f1c2d3e", NULL);
+    g_assert_cmpstr(mdev->out, ==, "");
 }
 
 /* ---- detach / reattach ---- */
@@ -421,6 +467,7 @@ int main(int argc, char **argv)
     g_test_add_func("/libvirt/remove/by-device-address-alias", test_remove_domain);
     g_test_add_func("/libvirt/remove/refusals", test_remove_domain_refusals);
     g_test_add_func("/libvirt/detach/refusals", test_detach_refusals);
+    g_test_add_func("/libvirt/edit/truthful", test_edit_truthful);
     g_test_add_func("/libvirt/generate/define", test_generate_define);
     g_test_add_func("/libvirt/list/pci-alias", test_list_pci_alias);
     g_test_add_func("/libvirt/add/pci-alias", test_add_pci_alias);
