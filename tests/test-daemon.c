@@ -279,7 +279,14 @@ static CmdResult *vh_env(const char *const *env, const char *first, ...)
     }
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-    return cmd_runv(env, NULL, (const char *const *)argv->pdata);
+    CmdResult *r = cmd_runv(env, NULL, (const char *const *)argv->pdata);
+    /* over qemu+ssh the host-critical checks cannot read the far side's
+     * /proc and /sys (issue 14a says so first); the cases judge the rest */
+    if (vh_uri != (const char *)URI && g_str_has_prefix(r->err, "virt-hostdev: warning: host-critical devices")) {
+        const char *nl = strchr(r->err, '\n');
+        memmove(r->err, nl ? nl + 1 : r->err + strlen(r->err), strlen(nl ? nl + 1 : "") + 1);
+    }
+    return r;
 }
 
 #define vh(...) vh_env(NULL, __VA_ARGS__)
@@ -640,7 +647,8 @@ static guint concurrent_wave(const Scratch *sc, GPtrArray *devices, const char *
     g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(GPid));
     for (guint i = 0; i < devices->len; i++) {
         const char *argv[] = { g_getenv("VIRT_HOSTDEV_BINARY"), "-q", "-c", vh_uri, verb, sc->name, devices->pdata[i],
-                               strcmp(verb, "add") == 0 ? "--force" : NULL, NULL };
+                               /* never started: a device the host needs is safe here */
+                               strcmp(verb, "add") == 0 ? "--force" : NULL, "--allow-host-critical", NULL };
         GPid pid;
         g_autoptr(GError) error = NULL;
         g_assert_true(g_spawn_async(NULL, (char **)argv, NULL,
