@@ -149,7 +149,12 @@ const char *__asan_default_options(void)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    /* the character set (UTF-8 text in messages) and libc's/libvirt's
+     * translated messages; not LC_ALL: numbers, dates and collation stay
+     * those of C for a scriptable tool, and loading a dozen locale files
+     * was a tenth of a small edit */
+    setlocale(LC_CTYPE, "");
+    setlocale(LC_MESSAGES, "");
     g_set_prgname("virt-hostdev");
 
     int vi = find_verb(argc, argv);
