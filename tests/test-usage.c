@@ -74,9 +74,13 @@ static void test_corpus_absent_is_skip(void)
     g_autofree char *want = g_strdup_printf("ok 1 /corpus/present # SKIP the real-XML corpus %s/../shared/corpus "
                                             "is not present", src);
     cmd_assert_contains(out, want);
-    /* (newer GLib prints the plan last: the first line may be a result) */
-    g_autofree char *lines = g_strconcat("\n", out, NULL);
-    g_assert_cmpuint(test_count(lines, "\nok "), ==, 1);
+    /* one result line (newer GLib indents subtests and prints the plan
+     * last: lines are read without their leading blanks) */
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    guint results = 0;
+    for (char **l = lines; *l; l++)
+        results += g_str_has_prefix(g_strchug(*l), "ok ") || g_str_has_prefix(*l, "not ok ");
+    g_assert_cmpuint(results, ==, 1);
 
     /* $VIRT_HOSTDEV_CORPUS_DIR names another place */
     g_autofree char *elsewhere = g_build_filename(test_tmpdir(), "no-corpus-here", NULL);
