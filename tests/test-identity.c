@@ -20,7 +20,7 @@ static char *slurp(const char *path)
 }
 
 /* virt-hostdev -c test:///HOST ARGS... with exit CODE; stdout returned. */
-static char *on(const char *host, int code, const char *first, ...) G_GNUC_NULL_TERMINATED;
+static char *on(const char *host, int code, const char *first, ...) G_GNUC_NULL_TERMINATED G_GNUC_WARN_UNUSED_RESULT;
 static char *on(const char *host, int code, const char *first, ...)
 {
     g_autofree char *uri = test_driver_uri(host);
@@ -160,7 +160,7 @@ static void test_remap_renumbered(void)
                               "       <address type='pci' domain='0x0000' bus='0x05' slot='0x00' function='0x0' "
                               "multifunction='on'/>\n");
     cmd_assert_contains(diff, "+      <vh:hostdev source='0000:04:00.0' alias='ua-nic' ");
-    on("host-renumbered.xml", 0, "-q", "remap", "--file", path, "--in-place", NULL);
+    g_free(on("host-renumbered.xml", 0, "-q", "remap", "--file", path, "--in-place", NULL));
     g_autofree char *now = slurp(path);
     g_assert_cmpstr(now, ==, doc);
     g_autofree char *v = on("host-renumbered.xml", 0, "--json", "verify", "--file", path, NULL);
