@@ -318,13 +318,27 @@ const char *cli_suggest(const char *word, const char *const *candidates, guint n
     return best_d <= MAX(2u, (guint)strlen(word) / 3) ? best : NULL;
 }
 
-gboolean cli_write_stdout(const char *data, gsize len, GError **error)
+gboolean cli_write_piece(const char *data, gsize len, gpointer unused, GError **error)
 {
-    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+    if (fwrite(data, 1, len, stdout) != len) {
         g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot write to standard output");
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean cli_flush_stdout(GError **error)
+{
+    if (fflush(stdout) != 0) {
+        g_set_error(error, VH_ERROR, VH_ERROR_FAILED, "cannot write to standard output");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean cli_write_stdout(const char *data, gsize len, GError **error)
+{
+    return cli_write_piece(data, len, NULL, error) && cli_flush_stdout(error);
 }
 
 /* One diagnostic line on stderr (one line whatever MSG holds). */

@@ -112,6 +112,10 @@ void cli_print_help(FILE *out);
 /* "did you mean" for a mistyped word among CANDIDATES (NULL if none close). */
 const char *cli_suggest(const char *word, const char *const *candidates, guint n);
 /* Write to stdout, reporting a failure (e.g. closed pipe) as an error. */
+/* Part of standard output (a DomDocEmit), written by stdio; then the flush
+ * that reports whether it all went out. */
+gboolean cli_write_piece(const char *data, gsize len, gpointer unused, GError **error);
+gboolean cli_flush_stdout(GError **error);
 gboolean cli_write_stdout(const char *data, gsize len, GError **error);
 /* One JSON document on stdout. */
 gboolean cli_write_json(VhJson *builder, GError **error);

@@ -100,7 +100,7 @@ static void held(GString *out, const char *name, HeldQuery query)
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; idx && i < domindex_count(idx); i++) {
         const DomEntry *e = domindex_entry(idx, i);
-        const Nodedev *src = e->source;
+        const Nodedev *src = domentry_source(e);
         char *word = NULL;
         if (!e->hostdev)
             continue;

@@ -233,22 +233,30 @@ static gboolean edit_file(const Edit *edit, GError **error)
     g_autoptr(FileLock) lock = NULL;
     if (edit_cli.in_place && !(lock = fileio_lock(path, error)))
         return FALSE;
-    g_autofree char *data = NULL;
+    char *read = NULL;
     gsize len = 0;
-    if (!fileio_read(lock ? fileio_lock_path(lock) : path, &data, &len, error))
+    if (!fileio_read(lock ? fileio_lock_path(lock) : path, &read, &len, error))
         return FALSE;
-    g_autoptr(DomDoc) dd = domdoc_parse(data, len, what, error);
+    /* the document owns the bytes read (DATA below), and keeps them */
+    const char *data = read;
+    g_autoptr(DomDoc) dd = domdoc_adopt(read, len, what, error);
     if (dd == NULL)
         return FALSE;
     g_autoptr(GString) notes = g_string_new(NULL);
     if (!edit_apply(edit, dd, notes, NULL, NULL, error) || (edit_cli.strict && !edit_strict_check(dd, data, len, error)))
         return FALSE;
-    gsize new_len;
-    g_autofree char *result = domdoc_render(dd, &new_len);
     /* The edit is done and the process ends after it: taking a large
      * document apart node by node costs a fifth of the whole add. */
-    cli_keep_until_exit(g_steal_pointer(&dd));
+    DomDoc *edited = g_steal_pointer(&dd);
+    cli_keep_until_exit(edited);
     edit_print_notes(notes, NOTES_WARNINGS);
+    if (!edit_cli.in_place && !edit_cli.diff && !global_opts.json) {
+        edit_print_notes(notes, NOTES_FACTS);
+        /* the common pipeline: the pieces go out as they are */
+        return domdoc_emit(edited, cli_write_piece, NULL, error) && cli_flush_stdout(error);
+    }
+    gsize new_len;
+    g_autofree char *result = domdoc_render(edited, &new_len);
     if (edit_cli.in_place) {
         if (!fileio_replace(fileio_lock_path(lock), result, new_len, edit_cli.backup, error))
             return FALSE;
@@ -260,8 +268,7 @@ static gboolean edit_file(const Edit *edit, GError **error)
     edit_print_notes(notes, edit_cli.diff ? NOTES_WOULD : NOTES_FACTS);
     if (global_opts.json)
         return edit_show_json(edit, NULL, NULL, FALSE, FALSE, data, len, result, new_len, NULL, error);
-    return edit_cli.diff ? edit_show_result(data, len, result, new_len, what, error)
-                         : cli_write_stdout(result, new_len, error);
+    return edit_show_result(data, len, result, new_len, what, error);
 }
 
 /* --pci-alias NAME[:COUNT]: free devices of the alias, added to DEVICES

@@ -513,7 +513,7 @@ static gboolean entry_matches(const RemoveMatch *match, guint i, const DomEntry 
     guint naddr = match->guest_addrs ? match->guest_addrs->len : 0;
     if (i < ndev) {
         const Nodedev *dev = match->devices->pdata[i];
-        const Nodedev *src = e->source;
+        const Nodedev *src = domentry_source(e);
         return src && (nodedev_same_source(src, dev) ||
                        (match->all_functions && dev->kind == NODEDEV_PCI && src->kind == NODEDEV_PCI &&
                         pci_addr_same_slot(&src->pci, &dev->pci)));

@@ -40,7 +40,7 @@ static void entry_free(gpointer p)
     DomEntry *e = p;
     g_free(e->addr_error);
     g_free(e->source_error);
-    nodedev_free(e->source);
+    nodedev_free(e->source_model);
     g_free(e);
 }
 
@@ -166,7 +166,9 @@ static void read_entry(DomEntry *e)
                  (vh_xml_is(e->node, "interface") && vh_xml_prop_is(e->node, "type", "hostdev"));
     if (e->hostdev) {
         g_autoptr(GError) err = NULL;
-        e->source = domdoc_hostdev_source(e->node, &err);
+        e->pci_source = domdoc_hostdev_pci_source(e->node, &e->source_pci, &err);
+        if (!e->pci_source && err == NULL)
+            e->source_model = domdoc_hostdev_source(e->node, &err);
         if (err)
             e->source_error = g_strdup(err->message);
     }
@@ -219,11 +221,11 @@ static void record(DomIndex *idx, DomEntry *e)
             g_hash_table_insert(idx->by_address, full, e);
         count_use(idx, &e->addr, 1);
     }
-    if (e->source && e->source->kind == NODEDEV_PCI) {
-        gpointer key = PCI_ADDR_HASH_KEY(&e->source->pci);
+    if (e->pci_source) {
+        gpointer key = PCI_ADDR_HASH_KEY(&e->source_pci);
         if (!g_hash_table_contains(idx->pci_sources, key))
             g_hash_table_insert(idx->pci_sources, key, e);
-    } else if (e->source) {
+    } else if (e->source_model) {
         g_ptr_array_add(idx->other_sources, e);
     }
 }
@@ -341,7 +343,7 @@ const DomEntry *domindex_find_source(const DomIndex *idx, const Nodedev *dev)
         return g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(&dev->pci));
     for (guint i = 0; i < idx->other_sources->len; i++) {
         const DomEntry *e = idx->other_sources->pdata[i];
-        if (nodedev_same_source(e->source, dev))
+        if (nodedev_same_source(e->source_model, dev))
             return e;
     }
     return NULL;
@@ -380,6 +382,25 @@ const DomEntry *domindex_add(DomIndex *idx, xmlNode *node)
     return e;
 }
 
+const Nodedev *domentry_source(const DomEntry *e)
+{
+    if (e->pci_source && e->source_model == NULL) {
+        /* a cache in the entry: the index hands entries out read-only */
+        DomEntry *cache = (DomEntry *)e;
+        cache->source_model = nodedev_new(NODEDEV_PCI);
+        cache->source_model->pci = e->source_pci;
+    }
+    return e->source_model;
+}
+
+/* Whether entries A and B hold the same host device. */
+static gboolean same_source(const DomEntry *a, const DomEntry *b)
+{
+    if (a->pci_source || b->pci_source)
+        return a->pci_source && b->pci_source && pci_addr_equal(&a->source_pci, &b->source_pci);
+    return a->source_model && b->source_model && nodedev_same_source(a->source_model, b->source_model);
+}
+
 /* The first other entry, in order, with E's guest address or source. */
 static DomEntry *next_holder(DomIndex *idx, const DomEntry *e, gboolean by_source)
 {
@@ -387,7 +408,7 @@ static DomEntry *next_holder(DomIndex *idx, const DomEntry *e, gboolean by_sourc
         DomEntry *o = idx->entries->pdata[i];
         if (o == e)
             continue;
-        if (by_source ? o->source && e->source && nodedev_same_source(o->source, e->source)
+        if (by_source ? same_source(o, e)
                       : o->assigned && pci_addr_equal(&o->addr, &e->addr))
             return o;
     }
@@ -418,9 +439,9 @@ void domindex_remove(DomIndex *idx, xmlNode *node)
         replace_holder(idx, idx->by_address, PCI_ADDR_HASH_KEY(&e->addr), e, FALSE);
         count_use(idx, &e->addr, -1);
     }
-    if (e->source && e->source->kind == NODEDEV_PCI)
-        replace_holder(idx, idx->pci_sources, PCI_ADDR_HASH_KEY(&e->source->pci), e, TRUE);
-    else if (e->source)
+    if (e->pci_source)
+        replace_holder(idx, idx->pci_sources, PCI_ADDR_HASH_KEY(&e->source_pci), e, TRUE);
+    else if (e->source_model)
         g_ptr_array_remove(idx->other_sources, e);
     for (guint i = 0; i < CONTROLLER_MAX; i++)
         if (idx->controllers[i] == e)
@@ -452,7 +473,7 @@ static const DomEntry *other_source_holder(const DomIndex *idx, const DomEntry *
                 return NULL;
             continue;
         }
-        if (nodedev_same_source(o->source, e->source))
+        if (same_source(o, e))
             return o;
     }
     return NULL;
@@ -467,12 +488,12 @@ void domindex_entry_problems(const DomIndex *idx, const DomEntry *e, gboolean on
         return;
     }
     const DomEntry *twin = NULL;
-    if (e->source && e->source->kind == NODEDEV_PCI)
-        twin = domindex_find_source(idx, e->source);
-    else if (e->source)
+    if (e->pci_source)
+        twin = g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(&e->source_pci));
+    else if (e->source_model)
         twin = other_source_holder(idx, e, only_earlier);
     if (twin && twin != e) {
-        g_autofree char *text = source_text(e->source);
+        g_autofree char *text = source_text(domentry_source(e));
         g_autofree char *d1 = domdoc_describe(twin->node), *d2 = domdoc_describe(e->node);
         g_ptr_array_add(out, g_strdup_printf("host device %s is assigned twice: %s and %s", text, d1, d2));
     }

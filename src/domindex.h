@@ -52,12 +52,18 @@ typedef struct {
     gboolean multifunction; /* multifunction='on' on that address */
     char *addr_error;       /* an unreadable guest address, or NULL */
     gboolean hostdev;       /* <hostdev>, <interface type='hostdev'> */
-    Nodedev *source;        /* its host device, or NULL */
+    gboolean pci_source;    /* its host device is a PCI address: */
+    PciAddr source_pci;     /* this one (no model is built for it) */
+    Nodedev *source_model;  /* read domentry_source() instead */
     char *source_error;     /* an unreadable source, or NULL */
     PciModel pci_model;     /* for <controller type='pci'> */
     guint index;            /* resolved index of a PCI controller */
     gboolean added;         /* added by this edit */
 } DomEntry;
+
+/* E's host device, or NULL. A PCI source's model is built on the first
+ * call (and kept in E): most documents' sources are only compared. */
+const Nodedev *domentry_source(const DomEntry *e);
 
 typedef struct DomIndex DomIndex;
 

@@ -82,41 +82,72 @@ gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *mult
     return nodedev_read_address((xmlNode *)a, FALSE, addr, what, error);
 }
 
-Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
-{
-    g_autofree char *type_copy = NULL;
-    g_autoptr(Nodedev) dev = NULL;
-    const char *type;
+typedef enum { SOURCE_NONE, SOURCE_SCSI, SOURCE_SUBSYSTEM } SourceForm;
 
+/* How DEVICE names a host device: not at all (ERROR set when it should and
+ * cannot: no <source>, or no <address> where one is needed), as a SCSI
+ * adapter's, or by a subsystem TYPE ("pci" for <interface type='hostdev'>,
+ * in *TYPE_COPY when copied) with its <source> and <source><address>. */
+static SourceForm source_form(xmlNode *device, const char **type, char **type_copy, xmlNode **source, xmlNode **addr,
+                              GError **error)
+{
     /* asked of every device element, several times per edit: no copies */
     if (vh_xml_is(device, "interface")) {
         if (!vh_xml_prop_is(device, "type", "hostdev"))
-            return NULL;
-        type = "pci";
+            return SOURCE_NONE;
+        *type = "pci";
     } else if (vh_xml_is(device, "hostdev")) {
-        type = vh_xml_prop_ref(device, "type", &type_copy);
+        *type = vh_xml_prop_ref(device, "type", type_copy);
     } else {
-        return NULL;
+        return SOURCE_NONE;
     }
     if (vh_xml_prop_is(device, "mode", "capabilities"))
-        return NULL;
+        return SOURCE_NONE;
     /* a SCSI device on a host adapter (not iSCSI, which names no host device) */
-    if (g_strcmp0(type, "scsi") == 0)
-        return nodedev_scsi_source(device);
-    gboolean subsystem = g_strcmp0(type, "pci") == 0 || g_strcmp0(type, "usb") == 0 || g_strcmp0(type, "mdev") == 0;
+    if (g_strcmp0(*type, "scsi") == 0)
+        return SOURCE_SCSI;
+    gboolean subsystem = g_strcmp0(*type, "pci") == 0 || g_strcmp0(*type, "usb") == 0 || g_strcmp0(*type, "mdev") == 0;
     if (!subsystem)
-        return NULL;
-    xmlNode *source = vh_xml_child(device, "source");
-    if (source == NULL) {
+        return SOURCE_NONE;
+    const char *shown = vh_xml_is(device, "interface") ? "hostdev" : *type;
+    if (!(*source = vh_xml_child(device, "source"))) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<%s type='%s'> without <source>", (const char *)device->name,
-                    vh_xml_is(device, "interface") ? "hostdev" : type);
-        return NULL;
+                    shown);
+        return SOURCE_NONE;
     }
-    xmlNode *addr = vh_xml_child(source, "address");
-    if (addr == NULL && g_strcmp0(type, "usb") != 0) {
+    *addr = vh_xml_child(*source, "address");
+    if (*addr == NULL && g_strcmp0(*type, "usb") != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "<%s type='%s'> without <address> in <source>",
-                    (const char *)device->name, vh_xml_is(device, "interface") ? "hostdev" : type);
+                    (const char *)device->name, shown);
+        return SOURCE_NONE;
+    }
+    return SOURCE_SUBSYSTEM;
+}
+
+gboolean domdoc_hostdev_pci_source(xmlNode *device, PciAddr *pci, GError **error)
+{
+    const char *type = NULL;
+    g_autofree char *type_copy = NULL;
+    xmlNode *source = NULL, *addr = NULL;
+    if (source_form(device, &type, &type_copy, &source, &addr, error) != SOURCE_SUBSYSTEM ||
+        strcmp(type, "pci") != 0)
+        return FALSE;
+    return domdoc_read_pci_address(addr, pci, NULL, "hostdev source", error);
+}
+
+Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error)
+{
+    const char *type = NULL;
+    g_autofree char *type_copy = NULL;
+    xmlNode *source = NULL, *addr = NULL;
+    g_autoptr(Nodedev) dev = NULL;
+    switch (source_form(device, &type, &type_copy, &source, &addr, error)) {
+    case SOURCE_NONE:
         return NULL;
+    case SOURCE_SCSI:
+        return nodedev_scsi_source(device);
+    case SOURCE_SUBSYSTEM:
+        break;
     }
     if (g_strcmp0(type, "pci") == 0 && addr) {
         dev = nodedev_new(NODEDEV_PCI);

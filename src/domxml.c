@@ -96,11 +96,11 @@ static void detect_layout(DomDoc *dd)
         dd->step = g_strdup("  ");
 }
 
-DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **error)
+DomDoc *domdoc_adopt(char *data, gsize len, const char *what, GError **error)
 {
     g_autoptr(DomDoc) dd = g_new0(DomDoc, 1);
     dd->what = g_strdup(what);
-    dd->data = g_memdup2(data, len);
+    dd->data = data;
     dd->len = len;
     dd->splices = g_array_new(FALSE, FALSE, sizeof(Splice));
     g_array_set_clear_func(dd->splices, splice_clear);
@@ -124,6 +124,15 @@ DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **err
     return g_steal_pointer(&dd);
 }
 
+DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **error)
+{
+    /* with a NUL after it: the sentinel vh_xml_spans scans to */
+    char *copy = g_malloc(len + 1);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    return domdoc_adopt(copy, len, what, error);
+}
+
 const char *domdoc_what(const DomDoc *dd) { return dd->what; }
 xmlDoc *domdoc_xml(const DomDoc *dd) { return dd->doc; }
 xmlNode *domdoc_devices(const DomDoc *dd) { return dd->devices; }
@@ -139,24 +148,35 @@ static gint splice_compare(gconstpointer a, gconstpointer b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-char *domdoc_render(const DomDoc *dd, gsize *len)
+gboolean domdoc_emit(const DomDoc *dd, DomDocEmit emit, gpointer user, GError **error)
 {
     g_autoptr(GArray) sorted = g_array_sized_new(FALSE, FALSE, sizeof(Splice), dd->splices->len);
     g_array_append_vals(sorted, dd->splices->data, dd->splices->len);
     g_array_sort(sorted, splice_compare);
 
-    GString *out = g_string_sized_new(dd->len + 1024);
     gsize pos = 0;
     for (guint i = 0; i < sorted->len; i++) {
         const Splice *s = &g_array_index(sorted, Splice, i);
-        if (s->offset > pos)
-            g_string_append_len(out, dd->data + pos, (gssize)(s->offset - pos));
+        if (s->offset > pos && !emit(dd->data + pos, s->offset - pos, user, error))
+            return FALSE;
         if (s->offset + s->remove > pos)
             pos = s->offset + s->remove;
-        if (s->text)
-            g_string_append(out, s->text);
+        if (s->text && *s->text && !emit(s->text, strlen(s->text), user, error))
+            return FALSE;
     }
-    g_string_append_len(out, dd->data + pos, (gssize)(dd->len - pos));
+    return pos >= dd->len || emit(dd->data + pos, dd->len - pos, user, error);
+}
+
+static gboolean append_piece(const char *text, gsize len, gpointer out, GError **error)
+{
+    g_string_append_len(out, text, (gssize)len);
+    return TRUE;
+}
+
+char *domdoc_render(const DomDoc *dd, gsize *len)
+{
+    GString *out = g_string_sized_new(dd->len + 1024);
+    domdoc_emit(dd, append_piece, out, NULL);
     *len = out->len;
     return g_string_free(out, FALSE);
 }
@@ -329,11 +349,12 @@ xmlNode *domdoc_insert_device(DomDoc *dd, const char *block_text, xmlDoc *block,
         !open_devices(dd, error))
         return NULL;
     int rank = device_rank(root);
+    /* the rank only until a neighbour is known: a big domain's devices are
+     * mostly of the added kind */
     for (xmlNode *c = vh_xml_child(dd->devices, NULL); c; c = vh_xml_next(c, NULL)) {
-        int r = device_rank(c);
         if (xmlStrEqual(c->name, root->name))
             after = c;
-        else if (before == NULL && after == NULL && r > rank)
+        else if (before == NULL && after == NULL && device_rank(c) > rank)
             before = c;
     }
     if (after == NULL && before != NULL) {

@@ -12,6 +12,9 @@
 typedef struct DomDoc DomDoc;
 
 DomDoc *domdoc_parse(const char *data, gsize len, const char *what, GError **error);
+/* The same on DATA itself, which the document then owns (also on error);
+ * DATA[LEN] must be a NUL. A large file is not copied once more. */
+DomDoc *domdoc_adopt(char *data, gsize len, const char *what, GError **error);
 void domdoc_free(DomDoc *dd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DomDoc, domdoc_free)
 
@@ -22,6 +25,10 @@ xmlNode *domdoc_devices(const DomDoc *dd);
 gboolean domdoc_changed(const DomDoc *dd);
 /* The edited document's bytes (the original when nothing changed). */
 char *domdoc_render(const DomDoc *dd, gsize *len);
+/* The same bytes handed to EMIT piece by piece, in order, without joining
+ * them (the output of a large document is not one more copy of it). */
+typedef gboolean (*DomDocEmit)(const char *text, gsize len, gpointer user, GError **error);
+gboolean domdoc_emit(const DomDoc *dd, DomDocEmit emit, gpointer user, GError **error);
 
 /* "disk 'vda' (line 23)": how messages name a device element. */
 char *domdoc_describe(xmlNode *device);
@@ -36,6 +43,10 @@ gboolean domdoc_read_pci_address(const xmlNode *a, PciAddr *addr, gboolean *mult
 /* The host device a <hostdev> / <interface type='hostdev'> points at, as a
  * model holding just the source, or NULL for other elements (and SCSI). */
 Nodedev *domdoc_hostdev_source(xmlNode *device, GError **error);
+/* The same without a model when the source is a PCI address: TRUE with
+ * *PCI; FALSE for any other (ERROR set when it cannot be read). Asked of
+ * every device of a document. */
+gboolean domdoc_hostdev_pci_source(xmlNode *device, PciAddr *pci, GError **error);
 gboolean nodedev_same_source(const Nodedev *a, const Nodedev *b);
 
 /* Insert BLOCK_TEXT (formatted with domdoc_step()/domdoc_newline(), no

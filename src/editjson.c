@@ -73,7 +73,7 @@ static void element_json(VhJson *b, const DomEntry *e, const char *action, const
     g_autofree char *managed = vh_xml_prop(node, "managed");
     xmlNode *alias = vh_xml_child(node, "alias");
     g_autofree char *alias_name = alias ? vh_xml_prop(alias, "name") : NULL;
-    g_autofree char *source = source_text(e->source);
+    g_autofree char *source = source_text(domentry_source(e));
     g_autofree char *guest = e->assigned ? pci_addr_format(&e->addr, PCI_FORMAT_PCI) : NULL;
 
     vh_json_begin_object(b);

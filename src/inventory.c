@@ -186,7 +186,7 @@ static gboolean record_sources(Inventory *inv, const char *name, const char *uui
     g_autoptr(DomIndex) index = domindex_build(doc);
     for (guint i = 0; i < domindex_count(index); i++) {
         const DomEntry *e = domindex_entry(index, i);
-        const Nodedev *src = e->source;
+        const Nodedev *src = domentry_source(e);
         xmlNode *d = e->node;
         if (src == NULL)
             continue;

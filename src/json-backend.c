@@ -1,7 +1,6 @@
 /* The JSON module: json-glib writes every --json document. Built as a
  * loadable module so that runs without --json never load json-glib,
  * gobject and gio (7 shared libraries, 1.5 MiB). */
-#include <gmodule.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -85,7 +84,7 @@ static const JsonBackend backend = {
     .quote = quote,
 };
 
-G_MODULE_EXPORT const JsonBackend *virt_hostdev_json_backend(void);
+__attribute__((visibility("default"))) const JsonBackend *virt_hostdev_json_backend(void);
 
 const JsonBackend *virt_hostdev_json_backend(void)
 {

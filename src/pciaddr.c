@@ -201,57 +201,52 @@ static inline int digit_value(char c, guint base)
     return -1;
 }
 
+/* Why TEXT is not a number: BAD is where its digits went wrong (NULL when
+ * they did not, and the value was over MAX). */
+static gboolean number_error(const char *text, const char *bad, gboolean hex, const char *what, guint max,
+                             gboolean hex_only_with_prefix, GError **error)
+{
+    g_autofree char *t = shown(text);
+    if (*text == '-')
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, t);
+    else if (bad && *bad == '\0')
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, t);
+    else if (bad && !hex && hex_only_with_prefix && g_ascii_isxdigit(*bad))
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s' is not a decimal number (write hex as 0x%s)", what, t,
+                    t);
+    else if (bad) {
+        g_autofree char *rest = shown(bad);
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': unexpected '%s'", what, t, rest);
+    } else
+        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, t, max, max);
+    return FALSE;
+}
+
+/* Nothing is allocated unless TEXT is refused: this runs for every address
+ * attribute of every document. */
 static gboolean parse_unsigned(const char *text, const char *what, guint max, gboolean hex_only_with_prefix,
                                guint *value, GError **error)
 {
-    const char *digits = text;
-    guint base = 10;
-    guint64 v = 0;
-
     if (text == NULL || *text == '\0') {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty value", what);
         return FALSE;
     }
-    /* the quoted value only for a message: this runs for every address
-     * attribute of every document */
-    g_autofree char *t = NULL;
-    if (*text == '-') {
-        t = shown(text);
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': negative numbers are not allowed", what, t);
-        return FALSE;
-    }
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        base = 16;
-        digits = text + 2;
-    }
-    if (*digits == '\0') {
-        t = shown(text);
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': no digits", what, t);
-        return FALSE;
-    }
+    gboolean hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    guint base = hex ? 16 : 10;
+    const char *digits = hex ? text + 2 : text;
+    if (*digits == '\0' || *text == '-')
+        return number_error(text, digits, hex, what, max, hex_only_with_prefix, error);
+    guint64 v = 0;
     for (const char *s = digits; *s; s++) {
         int d = digit_value(*s, base);
-        if (d < 0) {
-            t = shown(text);
-            if (base == 10 && hex_only_with_prefix && g_ascii_isxdigit(*s))
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                            "%s '%s' is not a decimal number (write hex as 0x%s)", what, t, t);
-            else {
-                g_autofree char *rest = shown(s);
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s '%s': unexpected '%s'", what, t, rest);
-            }
-            return FALSE;
-        }
+        if (d < 0)
+            return number_error(text, s, hex, what, max, hex_only_with_prefix, error);
         v = v * base + (guint)d;
         if (v > G_MAXUINT)
             v = G_MAXUINT;
     }
-    if (v > max) {
-        t = shown(text);
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "%s '%s' is out of range (0-%u, 0x0-0x%x)", what, t, max, max);
-        return FALSE;
-    }
+    if (v > max)
+        return number_error(text, NULL, hex, what, max, hex_only_with_prefix, error);
     *value = (guint)v;
     return TRUE;
 }

@@ -43,11 +43,11 @@ static gboolean collect(DomDoc *dd, Verification *v, GError **error)
     g_autoptr(DomIndex) idx = domindex_build(domdoc_xml(dd));
     for (guint i = 0; i < domindex_count(idx); i++) {
         const DomEntry *e = domindex_entry(idx, i);
-        if (!e->hostdev || e->source == NULL || e->source->kind != NODEDEV_PCI)
+        if (!e->hostdev || !e->pci_source)
             continue;
         VerifyItem *item = g_new0(VerifyItem, 1);
         item->hostdev = e->node;
-        item->source = e->source->pci;
+        item->source = e->source_pci;
         item->alias = vh_xml_prop(vh_xml_child(e->node, "alias"), "name");
         item->verdict.status = IDENTITY_UNKNOWN;
         gint k = dommeta_lookup(v->ids, &item->source, item->alias);

@@ -1,6 +1,6 @@
 /* The table of functions the libvirt backend module provides. Shared by
  * virt.c (the module, the only code that includes <libvirt/libvirt.h>) and
- * virt-loader.c (which opens the module with GModule on first use). Every
+ * virt-loader.c (which opens the module with dlopen on first use). Every
  * string handed back is g_malloc'ed; errors are VH_ERROR_LIBVIRT GErrors
  * carrying libvirt's message. */
 #pragma once

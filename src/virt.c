@@ -1,7 +1,6 @@
 /* The libvirt backend: the only file that includes <libvirt/libvirt.h>.
  * Built as a loadable module so that offline verbs never load libvirt. */
 #include <libvirt/libvirt.h>
-#include <gmodule.h>
 #include <libvirt/virterror.h>
 #include <string.h>
 
@@ -379,7 +378,7 @@ static const VirtBackend backend = {
     .lib_version = backend_lib_version,
 };
 
-G_MODULE_EXPORT const VirtBackend *virt_hostdev_backend(void);
+__attribute__((visibility("default"))) const VirtBackend *virt_hostdev_backend(void);
 
 const VirtBackend *virt_hostdev_backend(void)
 {

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <libxml/parserInternals.h>
+
 #include "errors.h"
 
 static void vh_xml_silence(void *ctx, const char *msg, ...)
@@ -76,6 +78,21 @@ static char *xml_message_line(const char *message)
     return g_string_free(out, FALSE);
 }
 
+typedef struct {
+    const char *at;
+    gsize left;
+} MemReader;
+
+static int mem_read(void *ctx, char *buffer, int len)
+{
+    MemReader *r = ctx;
+    gsize n = MIN((gsize)len, r->left);
+    memcpy(buffer, r->at, n);
+    r->at += n;
+    r->left -= n;
+    return (int)n;
+}
+
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
 {
     vh_xml_init();
@@ -93,7 +110,11 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
         return NULL;
     }
 
-    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    /* DATA is read through a callback, as xmllint reads a file: the parser
+     * then keeps a window of it, where a memory input would be one more
+     * copy of the whole document (page faults dominate a large parse) */
+    MemReader reader = { data, len };
+    xmlParserCtxt *ctxt = xmlCreateIOParserCtxt(NULL, NULL, mem_read, NULL, &reader, XML_CHAR_ENCODING_NONE);
     if (ctxt == NULL || ctxt->sax == NULL)
         g_error("out of memory");
     DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset };
@@ -111,9 +132,15 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
      * a formatted document): no reader looks at it, edits work on the bytes,
      * and RelaxNG ignores whitespace-only text. A third of a big domain's
      * parse and free. */
-    xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                                    XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_NOBLANKS);
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+                                XML_PARSE_COMPACT | XML_PARSE_NOBLANKS);
+    /* after the options (they reset it): no ID or IDREF registration for
+     * every attribute — without a DTD (the guard refuses one) only xml:id could be
+     * one, and nothing here looks IDs up. A twentieth of a large parse. */
+    ctxt->loadsubset |= XML_SKIP_IDS;
+    xmlParseDocument(ctxt);
+    xmlDoc *doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
     /* belt and braces, should a libxml2 version call the hook elsewhere:
      * a DTD that ended up with declarations or an external identifier */
     if (guard.verdict == DOCTYPE_OK && doc && doc->intSubset &&
@@ -133,7 +160,10 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
         if (doc)
             xmlFreeDoc(doc);
         doc = NULL;
-    } else if (doc == NULL || !ctxt->wellFormed) {
+    } else if (doc == NULL || !ctxt->wellFormed || ctxt->errNo == XML_ERR_NO_MEMORY) {
+        /* NO_MEMORY: the tree builder refused a text node over libxml2's
+         * 10 MB limit and stopped the parser without clearing wellFormed
+         * (libxml2 2.9), so an unclosed element could pass */
         const xmlError *err = xmlCtxtGetLastError(ctxt);
         g_autofree char *msg = xml_message_line(err ? err->message : NULL);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: malformed XML at line %d: %s",
@@ -161,24 +191,36 @@ static gsize skip_to(const char *data, gsize len, gsize p, const char *term)
     return len;
 }
 
-/* Skip a tag body to just past its '>', honouring quoted attribute values. */
+/* The bytes a tag's scan stops at outside quotes: the end of the data (the
+ * NUL after it), quotes, the '>' that ends the tag and a DOCTYPE's '['. */
+static const guint8 tag_stop[256] = { ['\0'] = 1, ['"'] = 1, ['\''] = 1, ['>'] = 1, ['['] = 1 };
+
+/* Skip a tag body to just past its '>', honouring quoted attribute values.
+ * DATA[LEN] is a NUL (vh_xml_parse refused any other), so the loops test
+ * one table entry per byte and not the length: this runs over nearly every
+ * byte of a document. */
 static gsize skip_tag(const char *data, gsize len, gsize p, gboolean *internal_subset)
 {
-    char quote = 0;
-    for (; p < len; p++) {
-        char c = data[p];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '"' || c == '\'') {
-            quote = c;
-        } else if (c == '[' && internal_subset) {
-            *internal_subset = TRUE;
-        } else if (c == '>') {
-            return p + 1;
+    const char *s = data + p;
+    for (;;) {
+        while (!tag_stop[(guchar)*s])
+            s++;
+        char c = *s;
+        if (c == '\0')
+            return len;
+        if (c == '>')
+            return (gsize)(s - data) + 1;
+        if (c == '[') {
+            if (internal_subset)
+                *internal_subset = TRUE;
+            s++;
+            continue;
         }
+        for (s++; *s != c; s++)
+            if (*s == '\0')
+                return len;
+        s++;
     }
-    return len;
 }
 
 static void number_elements(xmlNode *node, guint *counter)
@@ -191,13 +233,36 @@ static void number_elements(xmlNode *node, guint *counter)
     }
 }
 
+/* The start tag at P ends at END: record its span, and keep it open unless
+ * it closes itself. FALSE when the text holds more tags than DOC elements. */
+static gboolean open_span(XmlSpan *spans, guint count, guint *n, guint *open, guint *depth, gsize p, gsize end,
+                          const char *data)
+{
+    if (*n == count)
+        return FALSE;
+    spans[*n] = (XmlSpan){ p, end, end, end };
+    if (data[end - 2] != '/')
+        open[(*depth)++] = *n;
+    ++*n;
+    return TRUE;
+}
+
 GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error)
 {
-    g_autoptr(GArray) spans = g_array_sized_new(FALSE, FALSE, sizeof(XmlSpan), 256);
-    g_autoptr(GArray) open = g_array_new(FALSE, FALSE, sizeof(guint));
+    /* the elements are numbered first: their count sizes both arrays, so the
+     * scan writes in place (a start tag more than there are elements is a
+     * mismatch; the open ones are never more than the elements) */
+    guint count = 0;
+    number_elements(xmlDocGetRootElement(doc), &count);
+    g_autoptr(GArray) array = g_array_sized_new(FALSE, FALSE, sizeof(XmlSpan), count);
+    g_array_set_size(array, count);
+    XmlSpan *spans = (XmlSpan *)(void *)array->data;
+    g_autofree guint *open = g_new(guint, count + 1);
+    guint n = 0, depth = 0;
+    gboolean mapped = TRUE;
     gsize p = 0;
 
-    while (p < len) {
+    while (p < len && mapped) {
         const char *lt = memchr(data + p, '<', len - p);
         if (lt == NULL)
             break;
@@ -220,34 +285,26 @@ GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error)
             }
         } else if (rest >= 2 && s[1] == '/') {
             gsize end = skip_tag(data, len, p + 2, NULL);
-            if (open->len == 0)
+            if (depth == 0)
                 break;
-            guint idx = g_array_index(open, guint, open->len - 1);
-            g_array_set_size(open, open->len - 1);
-            XmlSpan *span = &g_array_index(spans, XmlSpan, idx);
+            XmlSpan *span = &spans[open[--depth]];
             span->end_tag = p;
             span->end = end;
             p = end;
         } else {
             gsize end = skip_tag(data, len, p + 1, NULL);
-            XmlSpan span = { p, end, end, end };
-            g_array_append_val(spans, span);
-            if (data[end - 2] != '/') {
-                guint idx = spans->len - 1;
-                g_array_append_val(open, idx);
-            }
+            mapped = open_span(spans, count, &n, open, &depth, p, end, data);
             p = end;
         }
     }
 
-    guint counter = 0;
-    number_elements(xmlDocGetRootElement(doc), &counter);
-    if (counter != spans->len || open->len != 0) {
+    if (!mapped || n != count || depth != 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "cannot map the document's elements to its text (%u elements, %u tags)", counter, spans->len);
+                    "cannot map the document's elements to its text (%u elements, %s%u tags)", count,
+                    mapped ? "" : "over ", n);
         return NULL;
     }
-    return g_steal_pointer(&spans);
+    return g_steal_pointer(&array);
 }
 
 const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node)

@@ -29,8 +29,8 @@ typedef struct {
     gsize end;         /* just after the end tag's '>' */
 } XmlSpan;
 
-/* Scan DATA (already accepted by vh_xml_parse) and record the span of every
- * element in document order; then number DOC's elements the same way so that
+/* Scan DATA (already accepted by vh_xml_parse; DATA[LEN] must be a NUL) and
+ * record the span of every element in document order; then number DOC's elements the same way so that
  * vh_xml_span() finds a node's bytes. */
 GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error);
 const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node);

@@ -319,7 +319,9 @@ static char *flavor_value(const char *out)
     const char *at = strstr(out, mark);
     g_assert_nonnull(at);
     at += strlen(mark);
-    return g_strndup(at, (gsize)(strchr(at, '"') - at));
+    gsize n = strcspn(at, "\"");
+    g_assert_cmpint(at[n], ==, '"');
+    return g_strndup(at, n);
 }
 
 /* Every nova form the tests print, and what nova makes of its own flavor
