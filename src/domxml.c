@@ -105,18 +105,13 @@ DomDoc *domdoc_adopt(char *data, gsize len, const char *what, GError **error)
     dd->splices = g_array_new(FALSE, FALSE, sizeof(Splice));
     g_array_set_clear_func(dd->splices, splice_clear);
 
-    if (!(dd->doc = vh_xml_parse(data, len, what, error)))
+    if (!(dd->doc = vh_xml_parse_mapped(data, len, what, &dd->spans, error)))
         return NULL;
     xmlNode *root = xmlDocGetRootElement(dd->doc);
     if (!vh_xml_is(root, "domain")) {
         g_autofree char *name = vh_error_quote((const char *)root->name);
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
                     "%s: root element is <%s>, expected a libvirt domain (<domain>)", what, name);
-        return NULL;
-    }
-    g_autoptr(GError) span_error = NULL;
-    if (!(dd->spans = vh_xml_spans(data, len, dd->doc, &span_error))) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: %s", what, span_error->message);
         return NULL;
     }
     dd->devices = vh_xml_child(root, "devices");

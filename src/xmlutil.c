@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 
 #include "errors.h"
@@ -37,10 +38,32 @@ typedef enum {
     DOCTYPE_INTERNAL_SUBSET, /* <!DOCTYPE d [ ... ]> */
 } DoctypeVerdict;
 
+/* One parse's state, in the context's _private. */
 typedef struct {
     DoctypeVerdict verdict;
     internalSubsetSAXFunc internal_subset;
+    VhElementHook hook;
+    gpointer hook_data;
 } DoctypeGuard;
+
+static void hooked_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                         int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                         const xmlChar **attributes)
+{
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+                          attributes);
+    xmlParserCtxt *ctxt = ctx;
+    DoctypeGuard *guard = ctxt->_private;
+    guard->hook(ctxt, guard->hook_data, TRUE);
+}
+
+static void hooked_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+    xmlParserCtxt *ctxt = ctx;
+    DoctypeGuard *guard = ctxt->_private;
+    guard->hook(ctxt, guard->hook_data, FALSE);
+}
 
 /* Called when the parser has read "<!DOCTYPE name ExternalID?" and stands
  * on the '[' of an internal subset or on the closing '>'. Only the plain
@@ -95,6 +118,12 @@ static int mem_read(void *ctx, char *buffer, int len)
 
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error)
 {
+    return vh_xml_parse_hooked(data, len, what, NULL, NULL, error);
+}
+
+xmlDoc *vh_xml_parse_hooked(const char *data, gsize len, const char *what, VhElementHook hook, gpointer hook_data,
+                            GError **error)
+{
     vh_xml_init();
     if (len == 0) {
         g_set_error(error, VH_ERROR, VH_ERROR_INPUT, "%s: empty input, expected an XML document", what);
@@ -117,9 +146,13 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
     xmlParserCtxt *ctxt = xmlCreateIOParserCtxt(NULL, NULL, mem_read, NULL, &reader, XML_CHAR_ENCODING_NONE);
     if (ctxt == NULL || ctxt->sax == NULL)
         g_error("out of memory");
-    DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset };
+    DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset, hook, hook_data };
     ctxt->_private = &guard;
     ctxt->sax->internalSubset = guard_internal_subset;
+    if (hook) {
+        ctxt->sax->startElementNs = hooked_start;
+        ctxt->sax->endElementNs = hooked_end;
+    }
     /* this parse's errors go to a silent handler of its own (it takes
      * precedence over any global one a library such as libvirt installs);
      * the message is read back from the context below */
@@ -179,140 +212,6 @@ xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **err
     ctxt->_private = NULL;
     xmlFreeParserCtxt(ctxt);
     return doc;
-}
-
-/* Find the end of a construct starting at P: the first occurrence of TERM. */
-static gsize skip_to(const char *data, gsize len, gsize p, const char *term)
-{
-    gsize tl = strlen(term);
-    for (; p + tl <= len; p++)
-        if (memcmp(data + p, term, tl) == 0)
-            return p + tl;
-    return len;
-}
-
-/* The bytes a tag's scan stops at outside quotes: the end of the data (the
- * NUL after it), quotes, the '>' that ends the tag and a DOCTYPE's '['. */
-static const guint8 tag_stop[256] = { ['\0'] = 1, ['"'] = 1, ['\''] = 1, ['>'] = 1, ['['] = 1 };
-
-/* Skip a tag body to just past its '>', honouring quoted attribute values.
- * DATA[LEN] is a NUL (vh_xml_parse refused any other), so the loops test
- * one table entry per byte and not the length: this runs over nearly every
- * byte of a document. */
-static gsize skip_tag(const char *data, gsize len, gsize p, gboolean *internal_subset)
-{
-    const char *s = data + p;
-    for (;;) {
-        while (!tag_stop[(guchar)*s])
-            s++;
-        char c = *s;
-        if (c == '\0')
-            return len;
-        if (c == '>')
-            return (gsize)(s - data) + 1;
-        if (c == '[') {
-            if (internal_subset)
-                *internal_subset = TRUE;
-            s++;
-            continue;
-        }
-        for (s++; *s != c; s++)
-            if (*s == '\0')
-                return len;
-        s++;
-    }
-}
-
-static void number_elements(xmlNode *node, guint *counter)
-{
-    for (; node; node = node->next) {
-        if (node->type != XML_ELEMENT_NODE)
-            continue;
-        node->_private = GUINT_TO_POINTER(++*counter);
-        number_elements(node->children, counter);
-    }
-}
-
-/* The start tag at P ends at END: record its span, and keep it open unless
- * it closes itself. FALSE when the text holds more tags than DOC elements. */
-static gboolean open_span(XmlSpan *spans, guint count, guint *n, guint *open, guint *depth, gsize p, gsize end,
-                          const char *data)
-{
-    if (*n == count)
-        return FALSE;
-    spans[*n] = (XmlSpan){ p, end, end, end };
-    if (data[end - 2] != '/')
-        open[(*depth)++] = *n;
-    ++*n;
-    return TRUE;
-}
-
-GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error)
-{
-    /* the elements are numbered first: their count sizes both arrays, so the
-     * scan writes in place (a start tag more than there are elements is a
-     * mismatch; the open ones are never more than the elements) */
-    guint count = 0;
-    number_elements(xmlDocGetRootElement(doc), &count);
-    g_autoptr(GArray) array = g_array_sized_new(FALSE, FALSE, sizeof(XmlSpan), count);
-    g_array_set_size(array, count);
-    XmlSpan *spans = (XmlSpan *)(void *)array->data;
-    g_autofree guint *open = g_new(guint, count + 1);
-    guint n = 0, depth = 0;
-    gboolean mapped = TRUE;
-    gsize p = 0;
-
-    while (p < len && mapped) {
-        const char *lt = memchr(data + p, '<', len - p);
-        if (lt == NULL)
-            break;
-        p = (gsize)(lt - data);
-        const char *s = data + p;
-        gsize rest = len - p;
-        if (rest >= 4 && memcmp(s, "<!--", 4) == 0) {
-            p = skip_to(data, len, p + 4, "-->");
-        } else if (rest >= 9 && memcmp(s, "<![CDATA[", 9) == 0) {
-            p = skip_to(data, len, p + 9, "]]>");
-        } else if (rest >= 2 && s[1] == '?') {
-            p = skip_to(data, len, p + 2, "?>");
-        } else if (rest >= 2 && s[1] == '!') {
-            gboolean subset = FALSE;
-            p = skip_tag(data, len, p + 2, &subset);
-            if (subset) {
-                g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                            "DOCTYPE internal subsets are not accepted in domain documents");
-                return NULL;
-            }
-        } else if (rest >= 2 && s[1] == '/') {
-            gsize end = skip_tag(data, len, p + 2, NULL);
-            if (depth == 0)
-                break;
-            XmlSpan *span = &spans[open[--depth]];
-            span->end_tag = p;
-            span->end = end;
-            p = end;
-        } else {
-            gsize end = skip_tag(data, len, p + 1, NULL);
-            mapped = open_span(spans, count, &n, open, &depth, p, end, data);
-            p = end;
-        }
-    }
-
-    if (!mapped || n != count || depth != 0) {
-        g_set_error(error, VH_ERROR, VH_ERROR_INPUT,
-                    "cannot map the document's elements to its text (%u elements, %s%u tags)", count,
-                    mapped ? "" : "over ", n);
-        return NULL;
-    }
-    return g_steal_pointer(&array);
-}
-
-const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node)
-{
-    guint idx = GPOINTER_TO_UINT(node->_private);
-    if (idx == 0 || idx > spans->len)
-        return NULL;
-    return &g_array_index(spans, XmlSpan, idx - 1);
 }
 
 gboolean vh_xml_is(const xmlNode *node, const char *name)

@@ -20,6 +20,12 @@ void vh_xml_silence_structured(void *ctx, const xmlError *err);
 /* Parse DATA with network access, DTD loading and entity substitution off;
  * documents declaring entities are refused. WHAT names the input in errors. */
 xmlDoc *vh_xml_parse(const char *data, gsize len, const char *what, GError **error);
+/* The same, calling HOOK(ctxt, HOOK_DATA, START) just after libxml2's tree
+ * builder has opened (START) or closed each element (ctxt->node is the
+ * element opened). For xmlspans.c. */
+typedef void (*VhElementHook)(xmlParserCtxt *ctxt, gpointer hook_data, gboolean start);
+xmlDoc *vh_xml_parse_hooked(const char *data, gsize len, const char *what, VhElementHook hook, gpointer hook_data,
+                            GError **error);
 
 /* Byte range of one element in the text it was parsed from. */
 typedef struct {
@@ -29,9 +35,14 @@ typedef struct {
     gsize end;         /* just after the end tag's '>' */
 } XmlSpan;
 
-/* Scan DATA (already accepted by vh_xml_parse; DATA[LEN] must be a NUL) and
- * record the span of every element in document order; then number DOC's elements the same way so that
- * vh_xml_span() finds a node's bytes. */
+/* vh_xml_parse, also mapping every element to its bytes (*SPANS, XmlSpan
+ * in document order; vh_xml_span() finds a node's): from the parser's own
+ * positions as it reads, or, in a document libxml2 converted from another
+ * encoding, by scanning DATA. DATA[LEN] must be a NUL. (xmlspans.c) */
+xmlDoc *vh_xml_parse_mapped(const char *data, gsize len, const char *what, GArray **spans, GError **error);
+/* The scan alone, for an accepted DOC parsed from DATA (DATA[LEN] a NUL):
+ * record the spans in document order and number DOC's elements the same
+ * way. The tests hold it and the parser's positions to the same answer. */
 GArray *vh_xml_spans(const char *data, gsize len, xmlDoc *doc, GError **error);
 const XmlSpan *vh_xml_span(GArray *spans, xmlNode *node);
 
