@@ -201,27 +201,11 @@ static void test_schema_rejects(void)
 
 /* Every block in every golden file passes hostdev.rng and, inside a
  * minimal domain, libvirt's own domain.rng. */
-static void collect_golden(const char *dir, GPtrArray *files)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d == NULL)
-        return;
-    const char *name;
-    while ((name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_DIR))
-            collect_golden(path, files);
-        else if (g_str_has_suffix(name, ".xml"))
-            g_ptr_array_add(files, g_steal_pointer(&path));
-    }
-    g_dir_close(d);
-}
-
 static void test_schema_honest(void)
 {
     g_autofree char *root = test_data_path("golden");
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
-    collect_golden(root, files);
+    test_find_xml(root, files);
     guint blocks = 0;
     for (guint i = 0; i < files->len; i++) {
         g_autofree char *data = NULL;

@@ -89,30 +89,14 @@ static void check_files(GPtrArray *paths, guint *mapped)
     }
 }
 
-static void collect(const char *dir, GPtrArray *out)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    if (d == NULL)
-        return;
-    const char *name;
-    while ((name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_DIR))
-            collect(path, out);
-        else if (g_str_has_suffix(name, ".xml"))
-            g_ptr_array_add(out, g_steal_pointer(&path));
-    }
-    g_dir_close(d);
-}
-
 static void test_fixtures_and_shared_corpus(void)
 {
     g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *data = g_build_filename(g_getenv("VIRT_HOSTDEV_SOURCE_DIR"), "tests", "data", NULL);
     g_autofree char *shared = g_build_filename(g_getenv("VIRT_HOSTDEV_SOURCE_DIR"), "..", "shared", "corpus", NULL);
-    collect(data, paths);
+    test_find_xml(data, paths);
     guint fixtures = paths->len;
-    collect(shared, paths);
+    test_find_xml(shared, paths);
     guint mapped = 0;
     check_files(paths, &mapped);
     g_assert_cmpuint(fixtures, >, 50);

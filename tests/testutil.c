@@ -357,3 +357,19 @@ guint64 test_libvirt_version(void)
         n = n * 1000 + (parts[0] && i < g_strv_length(parts) ? g_ascii_strtoull(parts[i], NULL, 10) : 0);
     return n;
 }
+
+void test_find_xml(const char *dir, GPtrArray *files)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR))
+            test_find_xml(path, files);
+        else if (g_str_has_suffix(name, ".xml"))
+            g_ptr_array_add(files, g_steal_pointer(&path));
+    }
+    g_dir_close(d);
+}

@@ -7,6 +7,8 @@
 char *test_data_path(const char *relative);
 /* Contents of a tests/data file (the test fails when it cannot be read). */
 char *test_data_read(const char *relative, gsize *len);
+/* Every *.xml under DIR, in its subdirectories too, appended to FILES (g_free). */
+void test_find_xml(const char *dir, GPtrArray *files);
 
 /* Compare XML text with the golden file tests/data/golden/NAME after
  * canonicalisation (C14N, whitespace-only text dropped). With
