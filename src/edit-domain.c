@@ -40,6 +40,7 @@ gboolean edit_domain_affect(DomainEdit *de, GError **error)
 /* The edit run on one document, before anything changes. */
 typedef struct {
     const char *xml;
+    char *xml_copy;     /* XML when the preview owns it */
     char *what;
     char *result;
     gsize result_len;
@@ -50,6 +51,7 @@ typedef struct {
 
 static void preview_clear(Preview *p)
 {
+    g_free(p->xml_copy);
     g_free(p->what);
     g_free(p->result);
     if (p->notes)
@@ -90,25 +92,25 @@ static gboolean holds_sources(const char *xml, GPtrArray *sources, gboolean want
     return TRUE;
 }
 
-/* The define step: the edit redone on the definition as read under the lock. */
+/* The define step: the edit redone on the definition as read under the
+ * lock. RUN is its latest run: what was defined, and the notes that are
+ * then true (the first preview's may not be: another process may have
+ * taken the guest slot it chose meanwhile). */
 typedef struct {
     const Edit *edit;
     const char *what;
-    GPtrArray *removed; /* RemovedDevice* of the latest run */
+    Preview run;
 } DefineCtx;
 
 static char *define_edit(const char *current, gpointer data, GError **error)
 {
     DefineCtx *c = data;
-    g_autoptr(DomDoc) dd = domdoc_parse(current, strlen(current), c->what, error);
-    g_autoptr(GString) notes = g_string_new(NULL);
-    g_ptr_array_set_size(c->removed, 0);
-    if (dd == NULL || !edit_apply(c->edit, dd, notes, NULL, c->removed, error))
+    preview_clear(&c->run);
+    c->run = (Preview){ 0 };
+    c->run.xml_copy = g_strdup(current);
+    if (!preview(c->edit, c->run.xml_copy, g_strdup(c->what), &c->run, error))
         return NULL;
-    if (edit_cli.strict && !edit_strict_check(dd, current, strlen(current), error))
-        return NULL;
-    gsize len;
-    return domdoc_render(dd, &len);
+    return g_strdup(c->run.result);
 }
 
 static gboolean define_applied(const char *xml, gpointer data)
@@ -117,8 +119,8 @@ static gboolean define_applied(const char *xml, gpointer data)
     if (c->edit->kind == EDIT_ADD)
         return holds_sources(xml, c->edit->devices, TRUE);
     g_autoptr(GPtrArray) sources = g_ptr_array_new();
-    for (guint i = 0; i < c->removed->len; i++)
-        g_ptr_array_add(sources, ((RemovedDevice *)c->removed->pdata[i])->source);
+    for (guint i = 0; c->run.removed && i < c->run.removed->len; i++)
+        g_ptr_array_add(sources, ((RemovedDevice *)c->run.removed->pdata[i])->source);
     return holds_sources(xml, sources, FALSE);
 }
 
@@ -217,7 +219,9 @@ static void plan_live(Txn *txn, DomainEdit *de, const Preview *live)
     }
 }
 
-static gboolean commit(DomainEdit *de, const Edit *edit, Preview *live, Preview *config, GError **error)
+/* DEFINED receives the edit as last run for the define (with --config). */
+static gboolean commit(DomainEdit *de, const Edit *edit, Preview *live, Preview *config, Preview *defined,
+                       GError **error)
 {
     g_autoptr(Txn) txn = txn_new(de->host.virt, de->host.conn, cli_note_line);
     txn_set_timeout(txn, edit->timeout, 0);
@@ -225,19 +229,20 @@ static gboolean commit(DomainEdit *de, const Edit *edit, Preview *live, Preview 
         plan_host_detach(txn, edit);
     if (de->live)
         plan_live(txn, de, live);
-    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func((GDestroyNotify)removed_device_free);
-    DefineCtx ctx = { edit, config->what, removed };
+    DefineCtx ctx = { edit, config->what, { 0 } };
     g_autofree char *hint = de->config ? undo_hint(de, edit, config) : NULL;
     if (de->config)
         txn_plan_define(txn, de->dom, define_edit, define_applied, &ctx, hint);
     if (edit->kind == EDIT_REMOVE && edit->reattach)
         plan_reattach(txn, de, de->config ? config->removed : live->removed);
-    return txn_commit(txn, error);
+    gboolean ok = txn_commit(txn, error);
+    *defined = ctx.run;
+    return ok;
 }
 
 gboolean edit_domain_run(DomainEdit *de, const Edit *edit, GError **error)
 {
-    Preview live = { 0 }, config = { 0 };
+    Preview live = { 0 }, config = { 0 }, defined = { 0 };
     gboolean ok =
         (!de->live || preview(edit, de->dom->live_xml, g_strdup_printf("running domain '%s'", de->dom->name), &live,
                               error)) &&
@@ -250,8 +255,15 @@ gboolean edit_domain_run(DomainEdit *de, const Edit *edit, GError **error)
         gsize xml_len = strlen(shown->xml);
         if (dry)
             edit_print_notes(shown->notes, NOTES_WOULD);
-        else if ((ok = commit(de, edit, &live, &config, error)))
+        else if ((ok = commit(de, edit, &live, &config, &defined, error))) {
+            /* what the define did, when the edit had to be redone on a
+             * definition changed meanwhile */
+            if (de->config && defined.result) {
+                shown = &defined;
+                xml_len = strlen(shown->xml);
+            }
             edit_print_notes(shown->notes, NOTES_FACTS);
+        }
         /* --json: one document, written once everything is done */
         if (ok && global_opts.json)
             ok = edit_show_json(edit, de->dom->name, dry ? NULL : "domain", de->live, de->config, shown->xml, xml_len,
@@ -261,5 +273,6 @@ gboolean edit_domain_run(DomainEdit *de, const Edit *edit, GError **error)
     }
     preview_clear(&live);
     preview_clear(&config);
+    preview_clear(&defined);
     return ok;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "realcorpus.h" /* before daemonutil.h: its URI macro meets libxml2 names */
 #include "daemonutil.h"
 #include "testutil.h"
 
@@ -72,6 +73,83 @@ static void test_concurrent_processes(void)
     g_assert_cmpuint(ops, >=, 50);
     g_assert_cmpuint(ok, ==, ops);
     g_assert_cmpuint(lost, ==, 0);
+    g_assert_nonnull(before);
+    scratch_undefine(&sc);
+}
+
+/* The guest address the definition XML gives the hostdev of host device
+ * DEV ("0000:03:00.0"), as "0000:01:00.0"; NULL when none holds it. */
+static char *guest_of(const char *xml, const char *dev)
+{
+    xmlDoc *doc = rc_parse(xml, strlen(xml));
+    g_assert_nonnull(doc);
+    GPtrArray *hostdevs = rc_device_elements(doc, "hostdev");
+    char *guest = NULL;
+    for (guint i = 0; guest == NULL && i < hostdevs->len; i++) {
+        RcPci s = rc_source_address(hostdevs->pdata[i]), g = rc_guest_address(hostdevs->pdata[i]);
+        g_autofree char *src = g_strdup_printf("%04x:%02x:%02x.%x", s.domain, s.bus, s.slot, s.function);
+        if (s.present && g.present && strcmp(src, dev) == 0)
+            guest = g_strdup_printf("%04x:%02x:%02x.%x", g.domain, g.bus, g.slot, g.function);
+    }
+    g_ptr_array_unref(hostdevs);
+    xmlFreeDoc(doc);
+    return guest;
+}
+
+/* Three processes add at once with --guest-address auto: what each one
+ * reports ("DEV: guest address X") is where the definition read back has
+ * it. The slot a process previewed may be taken by another meanwhile: it
+ * reports the one its redo under the lock took. */
+static void test_concurrent_reports(void)
+{
+    if (!need_daemon())
+        return;
+    g_autoptr(GPtrArray) devices = real_devices(3);
+    if (devices->len < 3) {
+        g_test_skip("fewer than 3 PCI devices that are not bridges");
+        return;
+    }
+    Scratch sc = { 0 };
+    g_autofree char *before = scratch_define(&sc, NULL);
+    guint checked = 0;
+    for (int round = 0; round < 3; round++) {
+        GPid pids[3];
+        gint errs[3];
+        for (guint i = 0; i < 3; i++) {
+            /* never started: a device the host needs is safe here */
+            const char *argv[] = { g_getenv("VIRT_HOSTDEV_BINARY"), "-c", vh_uri, "add", sc.name, devices->pdata[i],
+                                   "--guest-address", "auto", "--force", "--allow-host-critical", NULL };
+            g_assert_true(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                                   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                                   &pids[i], NULL, NULL, &errs[i], NULL));
+        }
+        char *errs_text[3];
+        for (guint i = 0; i < 3; i++) {
+            g_autoptr(GIOChannel) ch = g_io_channel_unix_new(errs[i]);
+            g_io_channel_set_close_on_unref(ch, TRUE);
+            errs_text[i] = NULL;
+            g_io_channel_read_to_end(ch, &errs_text[i], NULL, NULL);
+            int status = 0;
+            waitpid(pids[i], &status, 0);
+            g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        g_autofree char *now = dumpxml(&sc);
+        for (guint i = 0; i < 3; i++) {
+            g_autofree char *err = errs_text[i];
+            g_autofree char *mark = g_strdup_printf("%s: guest address ", (char *)devices->pdata[i]);
+            const char *at = err ? strstr(err, mark) : NULL;
+            g_assert_nonnull(at);
+            g_autofree char *reported = g_strndup(at + strlen(mark), strlen("0000:00:00.0"));
+            g_autofree char *defined = guest_of(now, devices->pdata[i]);
+            g_assert_cmpstr(reported, ==, defined);
+            checked++;
+        }
+        for (guint i = 0; i < 3; i++) {
+            g_autoptr(CmdResult) r = vh("-q", "remove", sc.name, devices->pdata[i], NULL);
+            cmd_assert_exit(r, 0);
+        }
+    }
+    g_test_message("%u concurrent adds: each reported the guest address it has in the definition", checked);
     g_assert_nonnull(before);
     scratch_undefine(&sc);
 }
@@ -162,6 +240,7 @@ int main(int argc, char **argv)
     daemon_setup(TRUE);
     g_test_add_func("/daemon/concurrent-processes", test_concurrent_processes);
     g_test_add_func("/daemon/concurrent-other-tool", test_concurrent_other_tool);
+    g_test_add_func("/daemon/concurrent-reports", test_concurrent_reports);
     g_test_add_func("/daemon/live-needs-running", test_live_needs_running);
     g_test_add_func("/daemon/ssh/concurrent-processes", remote_concurrent_processes);
     g_test_add_func("/daemon/ssh/concurrent-other-tool", remote_concurrent_other_tool);
