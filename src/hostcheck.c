@@ -415,6 +415,8 @@ static void check_host_critical(HostReport *r)
         const HostCritFact *f = crit->facts->pdata[i];
         g_autofree char *a = pci_addr_format(&f->device, PCI_FORMAT_PCI);
         g_string_append_printf(list, "%s%s %s", list->len ? "; " : "", a, f->reason);
+        if (f->usb)
+            g_string_append_printf(list, " (USB device %03u.%03u)", f->usb_bus, f->usb_device);
     }
     if (list->len)
         add_finding(r, "host-critical", "host-critical", CHECK_OK, NULL,

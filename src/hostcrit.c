@@ -158,6 +158,7 @@ static void hold(Reader *r, const char *sys_path, const char *reason)
     HostCritFact *f = g_new0(HostCritFact, 1);
     f->device = *device;
     f->reason = g_strdup(reason);
+    f->usb = sysroot_usb_device(r->crit->root, sys_path, &f->usb_bus, &f->usb_device);
     g_array_set_size(chain, chain->len - 1);
     f->above = g_steal_pointer(&chain);
     g_ptr_array_add(r->crit->facts, f);
@@ -515,6 +516,19 @@ gboolean hostcrit_judge(const HostCrit *crit, const PciAddr *device, int group, 
             add_reason(reasons, g_strdup_printf("IOMMU group %d also holds %s, which %s", group, label, f->reason));
             critical = TRUE;
         }
+    }
+    return critical;
+}
+
+gboolean hostcrit_judge_usb(const HostCrit *crit, guint bus, guint device, GPtrArray *reasons)
+{
+    gboolean critical = FALSE;
+    for (guint i = 0; i < crit->facts->len; i++) {
+        const HostCritFact *f = crit->facts->pdata[i];
+        if (!f->usb || f->usb_bus != bus || f->usb_device != device)
+            continue;
+        critical = TRUE;
+        add_reason(reasons, g_strdup(f->reason));
     }
     return critical;
 }

@@ -6,7 +6,7 @@
  *   partitions, device-mapper (LVM, LUKS) and md slaves, loop devices'
  *   backing files, overlay layers and virtio 9p / virtiofs tags, to the PCI
  *   device of each block device (NVMe, SATA/SAS/SCSI HBA, virtio-blk, USB
- *   controller, ...);
+ *   controller, ...) and, for a USB disk, to the USB device too;
  * - the interfaces of the IPv4 and IPv6 default routes (/proc/net/route,
  *   /proc/net/ipv6_route), through bridge ports, bonds and VLANs (lower_*);
  * - the boot VGA (boot_vga) while a console runs on it (vtconsole), and a
@@ -23,6 +23,8 @@ typedef struct {
     PciAddr device;  /* the PCI device that holds it */
     char *reason;    /* "holds / (ext4 on nvme0n1p2)" */
     GArray *above;   /* PciAddr: the root port and bridges above DEVICE, outermost first */
+    gboolean usb;    /* a USB device behind DEVICE holds it too (a USB disk): */
+    guint usb_bus, usb_device;  /* that one */
 } HostCritFact;
 
 typedef struct {
@@ -46,5 +48,8 @@ HostCritPlace hostcrit_uri_place(const char *uri);
  * libvirt's groups, check with the kernel's. */
 gboolean hostcrit_judge(const HostCrit *crit, const PciAddr *device, int group, const PciAddr *group_mates,
                         guint n_mates, GPtrArray *reasons);
+/* The same for the USB device BUS.DEVICE: whether it holds a fact itself
+ * (a filesystem on a USB disk; its controller is judged as a PCI device). */
+gboolean hostcrit_judge_usb(const HostCrit *crit, guint bus, guint device, GPtrArray *reasons);
 void hostcrit_free(HostCrit *crit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HostCrit, hostcrit_free)

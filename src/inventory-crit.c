@@ -8,7 +8,11 @@
 gboolean inventory_host_critical(Inventory *inv, const Nodedev *dev, GPtrArray *reasons)
 {
     const HostCrit *crit = inventory_host_critical_facts(inv);
-    if (crit == NULL || dev->kind != NODEDEV_PCI || dev->problem)
+    if (crit == NULL || dev->problem)
+        return FALSE;
+    if (dev->kind == NODEDEV_USB)
+        return dev->usb_has_busdev && hostcrit_judge_usb(crit, dev->usb_bus, dev->usb_device, reasons);
+    if (dev->kind != NODEDEV_PCI)
         return FALSE;
     /* bridges stay with the host when a group goes to a guest: what they
      * hold (nothing) is not taken along */

@@ -502,6 +502,10 @@ char *nodedev_label(const Nodedev *dev)
     case NODEDEV_USB:
         if (dev->usb_has_busdev && !dev->usb_has_ids)
             return g_strdup_printf("usb %03u.%03u", dev->usb_bus, dev->usb_device);
+        /* two sticks of one model differ only there */
+        if (dev->usb_has_busdev)
+            return g_strdup_printf("usb %04x:%04x at %03u.%03u", dev->vendor_id, dev->product_id, dev->usb_bus,
+                                   dev->usb_device);
         return g_strdup_printf("usb %04x:%04x", dev->vendor_id, dev->product_id);
     case NODEDEV_MDEV:
         return g_strdup_printf("mdev %s", dev->uuid);

@@ -108,6 +108,31 @@ GArray *sysroot_pci_chain(const char *sys_path)
     return chain;
 }
 
+static gboolean read_number(const char *root, const char *dir, const char *name, guint *value)
+{
+    g_autofree char *rel = g_build_filename(dir, name, NULL);
+    g_autofree char *text = sysroot_read(root, rel);
+    char *end = NULL;
+    guint64 v = text ? g_ascii_strtoull(text, &end, 10) : 0;
+    if (text == NULL || end == text || *end != '\0' || v > G_MAXUINT)
+        return FALSE;
+    *value = (guint)v;
+    return TRUE;
+}
+
+gboolean sysroot_usb_device(const char *root, const char *sys_path, guint *bus, guint *device)
+{
+    /* from the device itself outwards: its interfaces (1-5:1.0) have no
+     * busnum; the device has, and so have the hubs above it */
+    g_autofree char *dir = g_strdup(sys_path);
+    for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+        if (read_number(root, dir, "busnum", bus) && read_number(root, dir, "devnum", device))
+            return TRUE;
+        *slash = '\0';
+    }
+    return FALSE;
+}
+
 char **sysroot_reset_methods(const char *root, const PciAddr *addr)
 {
     g_autofree char *dev = pci_addr_format(addr, PCI_FORMAT_PCI);

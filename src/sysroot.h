@@ -24,6 +24,11 @@ char *sysroot_resolve(const char *root, const char *relative);
  * (root ports and bridges, then the device itself). Components that are no
  * PCI address (pci0000:00, virtio1, nvme0) are skipped. */
 GArray *sysroot_pci_chain(const char *sys_path);
+/* The USB device nearest the end of a sysfs device path (a disk on a USB
+ * stick: ".../usb1/1-5/1-5:1.0/host6/.../block/sda" passes through 1-5) by
+ * its bus and device numbers (busnum, devnum); FALSE when it passes through
+ * none. */
+gboolean sysroot_usb_device(const char *root, const char *sys_path, guint *bus, guint *device);
 /* The kernel's reset methods of the PCI device ADDR (reset_method, in the
  * kernel's order of preference): an empty vector when the device has none,
  * NULL when unknown (no such device, or a kernel before 5.15 without the

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hostcrit.h"
+#include "hosttree.h"
 #include "jsonschema.h"
 #include "sysroot.h"
 #include "testutil.h"
@@ -104,36 +105,6 @@ static void test_uri_place(void)
 }
 
 /* ------------------------------------------------------------ made trees */
-
-static char *tree_new(const char *name)
-{
-    char *root = g_build_filename(test_tmpdir(), name, NULL);
-    g_assert_cmpint(g_mkdir_with_parents(root, 0755), ==, 0);
-    return root;
-}
-
-static void put(const char *root, const char *rel, const char *text)
-{
-    g_autofree char *path = g_build_filename(root, rel, NULL);
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
-    g_assert_true(g_file_set_contents(path, text, -1, NULL));
-}
-
-static void link_to(const char *root, const char *rel, const char *target)
-{
-    g_autofree char *path = g_build_filename(root, rel, NULL);
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
-    g_unlink(path);
-    g_assert_cmpint(symlink(target, path), ==, 0);
-}
-
-static void mkdirs(const char *root, const char *rel)
-{
-    g_autofree char *path = g_build_filename(root, rel, NULL);
-    g_assert_cmpint(g_mkdir_with_parents(path, 0755), ==, 0);
-}
 
 static char *read_tree(const char *root)
 {

@@ -379,7 +379,7 @@ static void test_detach_refusals(void)
 {
     g_autoptr(CmdResult) usb = vh("detach", "usb_1_5", NULL);
     /* found by name although detach lists only PCI devices, then refused */
-    cmd_assert_error(usb, 2, "usb 046d:c52b: only PCI devices are detached", NULL);
+    cmd_assert_error(usb, 2, "usb 046d:c52b at 001.005: only PCI devices are detached", NULL);
     g_autoptr(CmdResult) unknown = vh("detach", "0000:09:00.0", NULL);
     cmd_assert_error(unknown, 2, "no device 0000:09:00.0", NULL);
     g_autoptr(CmdResult) driver = vh("detach", "01:00.0", "--driver", "kvm", NULL);
