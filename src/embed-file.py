@@ -7,9 +7,13 @@ Used instead of GResource so that the binary does not need libgio at run time
 A RELAX NG grammar (.rng) whose <start> is a <choice> of <ref>s is embedded
 as one grammar per ref instead: that define as the start, only the defines it
 reaches, no comments, no blanks between tags.  SYMBOL is then an array of
-struct EmbeddedGrammar { start, grammar } pairs ending with { NULL, NULL }.  Every edit compiles the
-grammar of the one kind of block it validates; compiling the whole grammar
-cost more than parsing a 200-device domain's hostdevs."""
+struct EmbeddedGrammar { start, grammar, lean, lean_without } ending with
+NULLs.  Every edit compiles the grammar of the one kind of block it
+validates; compiling the whole grammar cost more than parsing a 200-device
+domain's hostdevs.  LEAN is that grammar without its optional elements
+(LEAN_WITHOUT names them, space-separated and -enclosed): what a block
+holding none of them is checked against (libxml2 spends ~18,000
+instructions compiling each construct of a grammar)."""
 import sys
 import xml.etree.ElementTree as ET
 
@@ -56,6 +60,46 @@ def grammar_for(root, start_name):
     return ET.tostring(g, encoding='unicode') + '\n'
 
 
+def optional_element(opt, defines):
+    """The element name an <optional> holds alone (directly, or as a ref to
+    a define of just that element), else None."""
+    kids = list(opt)
+    if len(kids) != 1:
+        return None
+    k = kids[0]
+    if k.tag == '{%s}ref' % RNG:
+        d = defines.get(k.get('name'))
+        if d is None or len(d) != 1:
+            return None
+        k = d[0]
+    return k.get('name') if k.tag == '{%s}element' % RNG else None
+
+
+def lean_grammar(text):
+    """The grammar without its optional elements (but <address>, which
+    nearly every block has), and their names: a block holding none of them
+    validates against it exactly as against the whole grammar, since each
+    optional removed matches nothing in it."""
+    g = ET.fromstring(text)
+    defines = {d.get('name'): d for d in g.findall('{%s}define' % RNG)}
+    removed = set()
+    for parent in list(g.iter()):
+        for child in list(parent):
+            name = optional_element(child, defines) if child.tag == '{%s}optional' % RNG else None
+            if name and name != 'address':
+                parent.remove(child)
+                removed.add(name)
+    start = g.find('{%s}start/{%s}ref' % (RNG, RNG)).get('name')
+    lean = grammar_for(g, start)
+    return lean, ' %s ' % ' '.join(sorted(removed))
+
+
+def grammar_entry(root, name):
+    text = grammar_for(root, name)
+    lean, without = lean_grammar(text)
+    return '  { "%s",\n%s,\n%s,\n  "%s" },' % (name, c_string(text), c_string(lean), without)
+
+
 def embed_grammar(src, symbol):
     ET.register_namespace('', RNG)
     root = ET.parse(src).getroot()
@@ -64,10 +108,10 @@ def embed_grammar(src, symbol):
     starts = [r.get('name') for r in choice.findall('{%s}ref' % RNG)] if choice is not None else []
     if not starts:
         sys.exit('embed-file.py: %s: <start> is not a <choice> of <ref>s' % src)
-    entries = ['  { "%s",\n%s },' % (name, c_string(grammar_for(root, name))) for name in starts]
-    return ('struct EmbeddedGrammar {\n  const char *start, *grammar;\n};\n'
+    entries = [grammar_entry(root, name) for name in starts]
+    return ('struct EmbeddedGrammar {\n  const char *start, *grammar, *lean, *lean_without;\n};\n'
             'extern const struct EmbeddedGrammar %s[];\n'
-            'const struct EmbeddedGrammar %s[] = {\n%s\n  { 0, 0 }\n};\n'
+            'const struct EmbeddedGrammar %s[] = {\n%s\n  { 0, 0, 0, 0 }\n};\n'
             % (symbol, symbol, '\n'.join(entries)))
 
 

@@ -8,6 +8,11 @@
 /* Parse one emitted block and check it against the project's compact
  * schemas/hostdev.rng (compiled into the binary). Returns the block's doc. */
 xmlDoc *validate_block(const char *text, GError **error);
+/* The same against a chosen form of the block's grammar: the whole one, or
+ * the lean one without its optional elements (a block holding none of them
+ * gets the same verdict from both; validate_block chooses it for them). */
+typedef enum { VALIDATE_CHOOSE, VALIDATE_FULL, VALIDATE_LEAN } ValidateGrammar;
+xmlDoc *validate_block_as(const char *text, ValidateGrammar which, GError **error);
 
 /* libvirt's full domain.rng, from $VIRT_HOSTDEV_SCHEMA_DIR or libvirt's
  * schema directory. WHAT names the document in the message. */

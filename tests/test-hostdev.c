@@ -199,48 +199,100 @@ static void test_schema_rejects(void)
     }
 }
 
-/* Every block in every golden file passes hostdev.rng and, inside a
- * minimal domain, libvirt's own domain.rng. */
-static void test_schema_honest(void)
+/* Every hostdev block of every golden file (one block, a <devices> list or
+ * a whole domain), as text. */
+static GPtrArray *golden_blocks(void)
 {
     g_autofree char *root = test_data_path("golden");
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     test_find_xml(root, files);
-    guint blocks = 0;
+    GPtrArray *blocks = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < files->len; i++) {
         g_autofree char *data = NULL;
         g_assert_true(g_file_get_contents(files->pdata[i], &data, NULL, NULL));
-        /* golden files hold one block, a <devices> list, or a whole domain */
         g_autofree char *wrapped = g_strconcat("<wrap>", data, "</wrap>", NULL);
         g_autoptr(xmlDoc) doc = vh_xml_parse(wrapped, strlen(wrapped), files->pdata[i], NULL);
         if (doc == NULL)
             continue;
-        g_autoptr(GPtrArray) found = g_ptr_array_new();
         xmlNode *top = vh_xml_child(xmlDocGetRootElement(doc), NULL);
         xmlNode *list = vh_xml_is(top, "devices") ? top : vh_xml_is(top, "domain") ? vh_xml_child(top, "devices") : NULL;
-        for (xmlNode *n = list ? vh_xml_child(list, NULL) : top; n; n = vh_xml_next(n, NULL))
-            if (vh_xml_is(n, "hostdev") || (vh_xml_is(n, "interface") && vh_xml_prop_is(n, "type", "hostdev")))
-                g_ptr_array_add(found, n);
-        for (guint b = 0; b < found->len; b++) {
+        for (xmlNode *n = list ? vh_xml_child(list, NULL) : top; n; n = vh_xml_next(n, NULL)) {
+            if (!vh_xml_is(n, "hostdev") && !(vh_xml_is(n, "interface") && vh_xml_prop_is(n, "type", "hostdev")))
+                continue;
             xmlBuffer *buf = xmlBufferCreate();
-            xmlNodeDump(buf, doc, found->pdata[b], 0, 0);
-            const char *block = (const char *)xmlBufferContent(buf);
-            g_autoptr(GError) error = NULL;
-            g_autoptr(xmlDoc) ok = validate_block(block, &error);
-            g_assert_no_error(error);
-            g_autofree char *domain = g_strdup_printf(
-                "<domain type='kvm'><name>t</name><memory>131072</memory><os><type arch='x86_64' "
-                "machine='pc'>hvm</type></os><devices>%s</devices></domain>", block);
-            g_autoptr(xmlDoc) ddoc = vh_xml_parse(domain, strlen(domain), "wrapped", NULL);
-            if (!validate_domain_schema(ddoc, files->pdata[i], &error))
-                g_error("%s: accepted by hostdev.rng but not by domain.rng: %s", (char *)files->pdata[i],
-                        error->message);
+            xmlNodeDump(buf, doc, n, 0, 0);
+            g_ptr_array_add(blocks, g_strdup((const char *)xmlBufferContent(buf)));
             xmlBufferFree(buf);
-            blocks++;
         }
     }
-    g_test_message("%u golden blocks pass both hostdev.rng and libvirt's domain.rng", blocks);
-    g_assert_cmpuint(blocks, >=, 8);
+    return blocks;
+}
+
+/* Every block in every golden file passes hostdev.rng and, inside a
+ * minimal domain, libvirt's own domain.rng. */
+static void test_schema_honest(void)
+{
+    g_autoptr(GPtrArray) blocks = golden_blocks();
+    for (guint b = 0; b < blocks->len; b++) {
+        const char *block = blocks->pdata[b];
+        g_autoptr(GError) error = NULL;
+        g_autoptr(xmlDoc) ok = validate_block(block, &error);
+        g_assert_no_error(error);
+        g_autofree char *domain = g_strdup_printf(
+            "<domain type='kvm'><name>t</name><memory>131072</memory><os><type arch='x86_64' "
+            "machine='pc'>hvm</type></os><devices>%s</devices></domain>", block);
+        g_autoptr(xmlDoc) ddoc = vh_xml_parse(domain, strlen(domain), "wrapped", NULL);
+        if (!validate_domain_schema(ddoc, "a golden block", &error))
+            g_error("accepted by hostdev.rng but not by domain.rng: %s: %s", block, error->message);
+    }
+    g_test_message("%u golden blocks pass both hostdev.rng and libvirt's domain.rng", blocks->len);
+    g_assert_cmpuint(blocks->len, >=, 8);
+}
+
+static gboolean accepted(const char *block, ValidateGrammar which)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(xmlDoc) doc = validate_block_as(block, which, &error);
+    return doc != NULL;
+}
+
+/* The lean grammar (without the optional elements, for blocks holding none
+ * of them) gives the whole grammar's verdict: on every golden block and on
+ * broken copies of each (a bad value, an unknown element, a bad optional
+ * element, which then takes the whole grammar). */
+static void test_schema_lean_same_verdict(void)
+{
+    static const char *const breaks[][2] = {
+        { "managed='yes'", "managed='maybe'" },  { "function='0x", "function='0x9" },
+        { "slot='0x", "slot='0x7" },              { "<source>", "<source><foo/>" },
+        { "</source>", "</source><boot order='0'/>" }, { "</source>", "</source><rom bar='maybe'/>" },
+        { "type='pci'", "type='pcx'" },
+    };
+    g_autoptr(GPtrArray) blocks = golden_blocks();
+    guint cases = 0, refused = 0;
+    for (guint b = 0; b < blocks->len; b++) {
+        g_assert_true(accepted(blocks->pdata[b], VALIDATE_CHOOSE));
+        g_assert_true(accepted(blocks->pdata[b], VALIDATE_FULL));
+        for (guint k = 0; k < G_N_ELEMENTS(breaks); k++) {
+            g_autoptr(GString) broken = g_string_new(blocks->pdata[b]);
+            if (g_string_replace(broken, breaks[k][0], breaks[k][1], 1) == 0)
+                continue;
+            gboolean full = accepted(broken->str, VALIDATE_FULL);
+            if (full != accepted(broken->str, VALIDATE_CHOOSE))
+                g_error("the lean grammar and the whole one disagree on %s", broken->str);
+            cases++;
+            refused += !full;
+        }
+    }
+    /* the lean grammar on its own refuses what it has no room for */
+    g_assert_false(accepted("<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
+                            "bus='0x03' slot='0x00' function='0x0'/></source><boot order='1'/></hostdev>",
+                            VALIDATE_LEAN));
+    g_assert_true(accepted("<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
+                           "bus='0x03' slot='0x00' function='0x0'/></source><boot order='1'/></hostdev>",
+                           VALIDATE_CHOOSE));
+    g_test_message("%u blocks, %u broken copies (%u refused): the same verdict both ways", blocks->len, cases, refused);
+    g_assert_cmpuint(refused, >, 20);
 }
 
 int main(int argc, char **argv)
@@ -256,5 +308,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hostdev/refusals", test_refusals);
     g_test_add_func("/hostdev/schema/rejects", test_schema_rejects);
     g_test_add_func("/hostdev/schema/honest", test_schema_honest);
+    g_test_add_func("/hostdev/schema/lean-same-verdict", test_schema_lean_same_verdict);
     return g_test_run();
 }
