@@ -337,10 +337,16 @@ gboolean domindex_bus_used(const DomIndex *idx, guint bus)
     return bus <= PCI_BUS_MAX && idx->buses0[bus] > 0;
 }
 
+/* The first entry holding the PCI device at A. */
+static const DomEntry *pci_holder(const DomIndex *idx, const PciAddr *a)
+{
+    return g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(a));
+}
+
 const DomEntry *domindex_find_source(const DomIndex *idx, const Nodedev *dev)
 {
     if (dev->kind == NODEDEV_PCI)
-        return g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(&dev->pci));
+        return pci_holder(idx, &dev->pci);
     for (guint i = 0; i < idx->other_sources->len; i++) {
         const DomEntry *e = idx->other_sources->pdata[i];
         if (nodedev_same_source(e->source_model, dev))
@@ -489,7 +495,7 @@ void domindex_entry_problems(const DomIndex *idx, const DomEntry *e, gboolean on
     }
     const DomEntry *twin = NULL;
     if (e->pci_source)
-        twin = g_hash_table_lookup(idx->pci_sources, PCI_ADDR_HASH_KEY(&e->source_pci));
+        twin = pci_holder(idx, &e->source_pci);
     else if (e->source_model)
         twin = other_source_holder(idx, e, only_earlier);
     if (twin && twin != e) {

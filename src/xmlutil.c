@@ -44,7 +44,7 @@ typedef struct {
     internalSubsetSAXFunc internal_subset;
     VhElementHook hook;
     gpointer hook_data;
-} DoctypeGuard;
+} ParseState;
 
 static void hooked_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
                          int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
@@ -53,7 +53,7 @@ static void hooked_start(void *ctx, const xmlChar *localname, const xmlChar *pre
     xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
                           attributes);
     xmlParserCtxt *ctxt = ctx;
-    DoctypeGuard *guard = ctxt->_private;
+    ParseState *guard = ctxt->_private;
     guard->hook(ctxt, guard->hook_data, TRUE);
 }
 
@@ -61,7 +61,7 @@ static void hooked_end(void *ctx, const xmlChar *localname, const xmlChar *prefi
 {
     xmlSAX2EndElementNs(ctx, localname, prefix, uri);
     xmlParserCtxt *ctxt = ctx;
-    DoctypeGuard *guard = ctxt->_private;
+    ParseState *guard = ctxt->_private;
     guard->hook(ctxt, guard->hook_data, FALSE);
 }
 
@@ -73,7 +73,7 @@ static void guard_internal_subset(void *ctx, const xmlChar *name, const xmlChar 
                                   const xmlChar *system_id)
 {
     xmlParserCtxt *ctxt = ctx;
-    DoctypeGuard *guard = ctxt->_private;
+    ParseState *guard = ctxt->_private;
     if (external_id || system_id)
         guard->verdict = DOCTYPE_EXTERNAL_ID;
     else if (ctxt->input && ctxt->input->cur < ctxt->input->end && *ctxt->input->cur == '[')
@@ -146,7 +146,7 @@ xmlDoc *vh_xml_parse_hooked(const char *data, gsize len, const char *what, VhEle
     xmlParserCtxt *ctxt = xmlCreateIOParserCtxt(NULL, NULL, mem_read, NULL, &reader, XML_CHAR_ENCODING_NONE);
     if (ctxt == NULL || ctxt->sax == NULL)
         g_error("out of memory");
-    DoctypeGuard guard = { DOCTYPE_OK, ctxt->sax->internalSubset, hook, hook_data };
+    ParseState guard = { DOCTYPE_OK, ctxt->sax->internalSubset, hook, hook_data };
     ctxt->_private = &guard;
     ctxt->sax->internalSubset = guard_internal_subset;
     if (hook) {

@@ -9,6 +9,21 @@
 #include "daemonutil.h"
 #include "testutil.h"
 
+/* Three PCI devices of this host for a concurrent case, or NULL when the
+ * case is skipped (no daemon, fewer devices). */
+static GPtrArray *three_devices(void)
+{
+    if (!need_daemon())
+        return NULL;
+    GPtrArray *devices = real_devices(3);
+    if (devices->len < 3) {
+        g_test_skip("fewer than 3 PCI devices that are not bridges");
+        g_ptr_array_unref(devices);
+        return NULL;
+    }
+    return devices;
+}
+
 /* One wave: every device's VERB at once, each a process of its own; then
  * the definition read back. Returns how many exited 0 without their change
  * being in it (lost updates); *OK counts those that exited 0. */
@@ -50,13 +65,9 @@ static guint concurrent_wave(const Scratch *sc, GPtrArray *devices, const char *
  * lost before the per-domain lock and the read-back). */
 static void test_concurrent_processes(void)
 {
-    if (!need_daemon())
+    g_autoptr(GPtrArray) devices = three_devices();
+    if (devices == NULL)
         return;
-    g_autoptr(GPtrArray) devices = real_devices(3);
-    if (devices->len < 3) {
-        g_test_skip("fewer than 3 PCI devices that are not bridges");
-        return;
-    }
     Scratch sc = { 0 };
     g_autofree char *before = scratch_define(&sc, NULL);
     guint ok = 0, lost = 0, ops = 0;
@@ -102,13 +113,9 @@ static char *guest_of(const char *xml, const char *dev)
  * reports the one its redo under the lock took. */
 static void test_concurrent_reports(void)
 {
-    if (!need_daemon())
+    g_autoptr(GPtrArray) devices = three_devices();
+    if (devices == NULL)
         return;
-    g_autoptr(GPtrArray) devices = real_devices(3);
-    if (devices->len < 3) {
-        g_test_skip("fewer than 3 PCI devices that are not bridges");
-        return;
-    }
     Scratch sc = { 0 };
     g_autofree char *before = scratch_define(&sc, NULL);
     guint checked = 0;
